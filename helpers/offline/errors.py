@@ -1,0 +1,103 @@
+"""The real API's error bodies, as the offline simulator sends them.
+
+Every error is ``{"error": {"message", "type", "param", "code"}}`` with the matching
+HTTP status, so the SDK raises the same exception class it raises against the real API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..keys import mask_key
+
+
+@dataclass
+class SimError(Exception):
+    """An error answer: status, body fields and any extra headers."""
+
+    status: int
+    message: str
+    type: str = "invalid_request_error"
+    param: str | None = None
+    code: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> dict:
+        return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
+
+
+def missing_key() -> SimError:
+    return SimError(
+        401,
+        "You didn't provide an API key. You need to provide your API key in an Authorization header "
+        "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+    )
+
+
+def invalid_key(key: str) -> SimError:
+    # The real API masks the key in this message; so do we (never echo a key whole).
+    return SimError(
+        401,
+        f"Incorrect API key provided: {mask_key(key)}. You can find your API key at "
+        "https://platform.openai.com/account/api-keys.",
+        code="invalid_api_key",
+    )
+
+
+def model_not_found(model: str) -> SimError:
+    return SimError(
+        404,
+        f"The model `{model}` does not exist or you do not have access to it.",
+        code="model_not_found",
+    )
+
+
+def invalid_url(method: str, path: str) -> SimError:
+    return SimError(404, f"Invalid URL ({method} {path})")
+
+
+def bad_json() -> SimError:
+    return SimError(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using "
+        "your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
+        "valid JSON.)",
+    )
+
+
+def too_large(limit: int) -> SimError:
+    return SimError(413, f"Request body too large: the offline simulator accepts at most {limit} bytes.")
+
+
+def missing_param(name: str) -> SimError:
+    return SimError(400, f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter")
+
+
+def invalid_type(name: str, expected: str, got: object) -> SimError:
+    return SimError(
+        400,
+        f"Invalid type for '{name}': expected {expected}, but got {type(got).__name__} instead.",
+        param=name,
+        code="invalid_type",
+    )
+
+
+def out_of_range(name: str, value: float, low: float | None, high: float | None) -> SimError:
+    kind = "integer" if isinstance(value, int) else "decimal"
+    if low is not None and value < low:
+        return SimError(
+            400,
+            f"Invalid '{name}': {kind} below minimum value. Expected a value >= {low:g}, but got {value:g} instead.",
+            param=name,
+            code=f"{kind}_below_min_value",
+        )
+    return SimError(
+        400,
+        f"Invalid '{name}': {kind} above maximum value. Expected a value <= {high:g}, but got {value:g} instead.",
+        param=name,
+        code=f"{kind}_above_max_value",
+    )
+
+
+def invalid_value(name: str, message: str) -> SimError:
+    return SimError(400, message, param=name, code="invalid_value")

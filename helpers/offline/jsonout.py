@@ -1,0 +1,203 @@
+"""JSON mode and Structured Outputs for the offline simulator.
+
+JSON mode gets a valid JSON object that fits the prompt (asked for the time, it tells the
+simulator's real clock). A ``json_schema`` request gets an instance built from the schema
+itself (nested objects, arrays, enums, ``$defs``/``$ref``, ``anyOf`` with null), so the
+SDK's ``parse()`` yields the learner's pydantic model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from .errors import SimError
+from .text import Prompt, quote, stable_hash
+
+_TIME_WORDS = re.compile(r"\b(time|date|clock|today|now)\b|时间|日期|几点|今天|现在", re.I)
+_REFUSE = re.compile(r"\b(bomb|explosive|make a weapon)\b|炸弹|炸药|制造武器", re.I)
+_NAMED_KEY = re.compile(r"[`\"']([A-Za-z_][A-Za-z0-9_]{1,30})[`\"']")
+
+MAX_DEPTH = 6
+
+
+def wants_time(prompt: Prompt) -> bool:
+    return bool(_TIME_WORDS.search(prompt.all_text))
+
+
+def should_refuse(prompt: Prompt) -> bool:
+    """A deterministic stand-in for a safety refusal, so lessons can show ``refusal``."""
+    return bool(_REFUSE.search(prompt.last_user))
+
+
+def refusal_text(prompt: Prompt) -> str:
+    if prompt.language == "zh":
+        return "【离线模拟】抱歉，我不能协助这个请求。"
+    return "[Offline simulation] I'm sorry, but I can't help with that request."
+
+
+def now_iso() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def json_object(prompt: Prompt, answer: str) -> dict[str, Any]:
+    """A JSON object for JSON mode that fits what the prompt asked."""
+    if wants_time(prompt):
+        now = dt.datetime.now().astimezone()
+        return {
+            "current_time": now.isoformat(timespec="seconds"),
+            "timezone": now.tzname() or "local",
+            "source": "offline simulator clock",
+        }
+    keys = [k for k in _NAMED_KEY.findall(prompt.all_text) if k.lower() != "json"]
+    if keys:
+        zh = prompt.language == "zh"
+        return {key: (f"{key} 的示例值（离线模拟）" if zh else f"sample {key} (offline simulation)") for key in dict.fromkeys(keys)}
+    return {"answer": answer, "language": prompt.language, "offline_simulation": True}
+
+
+# --- Structured Outputs ------------------------------------------------------------------
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    ref = schema.get("$ref")
+    seen = 0
+    while isinstance(ref, str):
+        if not ref.startswith("#/"):
+            raise SimError(400, f"Invalid schema: only local '$ref' values are supported, got '{ref}'.", param="response_format")
+        node: Any = root
+        for part in ref[2:].split("/"):
+            if not isinstance(node, dict) or part not in node:
+                raise SimError(400, f"Invalid schema: reference '{ref}' cannot be resolved.", param="response_format")
+            node = node[part]
+        extra = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = {**node, **extra}
+        ref = schema.get("$ref") if "$ref" in node else None
+        seen += 1
+        if seen > 50:
+            raise SimError(400, "Invalid schema: '$ref' loop.", param="response_format")
+    return schema
+
+
+class _Builder:
+    def __init__(self, root: dict, prompt: Prompt, seed: object) -> None:
+        self.root = root
+        self.prompt = prompt
+        self.seed = seed
+        self.zh = prompt.language == "zh"
+        self.time = wants_time(prompt)
+
+    def pick(self, path: str, n: int) -> int:
+        return 0 if self.seed is None else stable_hash("schema", self.seed, path) % n
+
+    def build(self, schema: Any, path: str, depth: int) -> Any:
+        if schema is True or schema == {}:
+            return None
+        if not isinstance(schema, dict):
+            raise SimError(400, f"Invalid schema at '{path or '/'}': expected an object.", param="response_format")
+        schema = _resolve(schema, self.root)
+        if "const" in schema:
+            return schema["const"]
+        if "enum" in schema:
+            values = schema["enum"]
+            if not values:
+                raise SimError(400, f"Invalid schema at '{path}': 'enum' is empty.", param="response_format")
+            return values[self.pick(path, len(values))]
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                return self.build(self._branch(schema[key], depth), path, depth)
+        if "allOf" in schema:
+            merged: dict = {}
+            for part in schema["allOf"]:
+                part = _resolve(part, self.root)
+                merged.update({k: v for k, v in part.items() if k != "properties"})
+                merged.setdefault("properties", {}).update(part.get("properties", {}))
+            return self.build(merged, path, depth)
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kinds = [k for k in kind if k != "null"]
+            if not kinds or depth >= MAX_DEPTH:
+                return None
+            kind = kinds[0]
+        if kind is None:
+            kind = "object" if "properties" in schema else "string"
+        return getattr(self, f"_{kind}", self._unknown)(schema, path, depth)
+
+    def _branch(self, options: list, depth: int) -> Any:
+        real = [o for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+        if not real or depth >= MAX_DEPTH:
+            return {"type": "null"}
+        return real[0]
+
+    def _object(self, schema: dict, path: str, depth: int) -> dict:
+        props = schema.get("properties", {})
+        return {name: self.build(sub, f"{path}/{name}", depth + 1) for name, sub in props.items()}
+
+    def _array(self, schema: dict, path: str, depth: int) -> list:
+        low = int(schema.get("minItems", 0))
+        high = schema.get("maxItems")
+        count = max(low, 0 if depth >= MAX_DEPTH else 2)
+        if high is not None:
+            count = min(count, int(high))
+        return [self.build(schema.get("items", {}), f"{path}/{i}", depth + 1) for i in range(count)]
+
+    def _string(self, schema: dict, path: str, depth: int) -> str:
+        fmt = schema.get("format")
+        name = path.rsplit("/", 1)[-1] or "value"
+        if fmt in ("date-time", "date", "time"):
+            stamp = dt.datetime.now().astimezone() if self.time else dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.timezone.utc)
+            text = {"date-time": stamp.isoformat(timespec="seconds"), "date": stamp.date().isoformat(), "time": stamp.strftime("%H:%M:%S")}[fmt]
+        elif fmt == "email":
+            text = "learner@example.com"
+        elif fmt == "uri":
+            text = "https://example.com/"
+        elif fmt == "uuid":
+            text = "00000000-0000-4000-8000-000000000000"
+        elif self.time and re.search(r"time|date|时间", name, re.I):
+            text = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        else:
+            topic = quote(self.prompt.last_user, 24)
+            text = f"{name}：关于“{topic}”的示例（离线模拟）" if self.zh else f"{name}: sample about “{topic}” (offline simulation)"
+        low, high = schema.get("minLength"), schema.get("maxLength")
+        if high is not None:
+            text = text[: int(high)]
+        if low is not None and len(text) < int(low):
+            text = text + "x" * (int(low) - len(text))
+        return text
+
+    def _number(self, schema: dict, path: str, depth: int) -> float | int:
+        low = schema.get("minimum", schema.get("exclusiveMinimum"))
+        high = schema.get("maximum", schema.get("exclusiveMaximum"))
+        value: float = 1 + self.pick(path, 5)
+        if low is not None and value <= low:
+            value = low + 1
+        if high is not None and value >= high:
+            value = high if "maximum" in schema else high - 1
+        if low is not None and value < low:
+            value = low
+        return value
+
+    def _integer(self, schema: dict, path: str, depth: int) -> int:
+        return int(self._number(schema, path, depth))
+
+    def _boolean(self, schema: dict, path: str, depth: int) -> bool:
+        return self.pick(path, 2) == 0
+
+    def _null(self, schema: dict, path: str, depth: int) -> None:
+        return None
+
+    def _unknown(self, schema: dict, path: str, depth: int) -> Any:
+        raise SimError(400, f"Invalid schema at '{path or '/'}': unknown type '{schema.get('type')}'.", param="response_format")
+
+
+def schema_instance(schema: Any, prompt: Prompt, seed: object = None) -> Any:
+    """An instance of ``schema`` (a JSON Schema object) whose strings reflect the prompt."""
+    if not isinstance(schema, dict):
+        raise SimError(400, "Invalid schema: 'schema' must be a JSON Schema object.", param="response_format")
+    return _Builder(schema, prompt, seed).build(schema, "", 0)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,28 @@
+"""``GET /v1/models`` and ``GET /v1/models/{id}``."""
+
+from __future__ import annotations
+
+from .. import models as model_table
+from . import common, errors
+from .replies import JsonReply
+
+
+def _model(name: str) -> dict:
+    # A stable, plausible creation time per model (the real API's values are not ours to copy).
+    created = common.CREATED - (int(common.request_id("model", name), 16) % (3 * 365 * 86400))
+    entry = {"id": name, "object": "model", "created": created, "owned_by": "system"}
+    when = model_table.shutdown_date(name)
+    if when is not None:
+        entry["shutdown_date"] = when.isoformat()
+    return entry
+
+
+def listing(extra_models: frozenset[str]) -> JsonReply:
+    names = set(model_table.current_models()) | extra_models | common.configured_models()
+    return JsonReply(200, {"object": "list", "data": [_model(n) for n in sorted(names)]})
+
+
+def retrieve(name: str, extra_models: frozenset[str]) -> JsonReply:
+    if not common.model_available(name, extra_models):
+        raise errors.model_not_found(name)
+    return JsonReply(200, _model(name))

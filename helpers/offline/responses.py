@@ -1,0 +1,189 @@
+"""``POST /v1/responses`` (plain and the full event stream) and ``/v1/responses/input_tokens``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .. import tokens
+from . import common, errors, text, vision
+from .common import CREATED, Outcome
+from .replies import JsonReply, StreamReply
+
+JSON_WORD = "Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'."
+SETTINGS = ("temperature", "top_p", "max_output_tokens", "instructions")
+TEXT_PARTS = ("input_text", "output_text", "text")
+
+
+def _content(content: Any, where: str) -> tuple[str, list[vision.ImageInfo]]:
+    if isinstance(content, str):
+        return content, []
+    if not isinstance(content, list):
+        raise errors.invalid_type(f"{where}.content", "a string or an array of content parts", content)
+    texts, images = [], []
+    for j, part in enumerate(content):
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind in TEXT_PARTS and isinstance(part.get("text"), str):
+            texts.append(part["text"])
+        elif kind == "input_image":
+            images.append(vision.inspect_image(part.get("image_url"), part.get("detail", "auto")))
+        else:
+            raise errors.SimError(
+                400,
+                f"Invalid value: '{kind}'. Supported values are: 'input_text', 'input_image' and 'output_text'.",
+                param=f"{where}.content[{j}].type",
+                code="invalid_value",
+            )
+    return "\n".join(texts), images
+
+
+def to_prompt(body: dict) -> text.Prompt:
+    turns: list[text.Turn] = []
+    instructions = body.get("instructions")
+    if instructions is not None:
+        if not isinstance(instructions, str):
+            raise errors.invalid_type("instructions", "a string", instructions)
+        turns.append(text.Turn("developer", instructions))
+    items = body.get("input")
+    if items is None:
+        raise errors.missing_param("input")
+    if isinstance(items, str):
+        items = [{"role": "user", "content": items}]
+    if not isinstance(items, list):
+        raise errors.invalid_type("input", "a string or an array of input items", items)
+    for i, item in enumerate(items):
+        where = f"input[{i}]"
+        if not isinstance(item, dict):
+            raise errors.invalid_type(where, "an object", item)
+        if item.get("type", "message") != "message":
+            continue  # tool outputs and the like carry no text for the simulator
+        role = item.get("role")
+        if role not in ("user", "assistant", "system", "developer"):
+            raise errors.SimError(400, f"Invalid value: '{role}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.", param=f"{where}.role", code="invalid_value")
+        words, images = _content(item.get("content"), where)
+        turns.append(text.Turn(role, words, images))
+    return text.Prompt(turns)
+
+
+def _parse(body: dict, extra_models: frozenset[str], kind: str = "responses") -> tuple[str, text.Prompt, dict]:
+    common.check_unknown(body, kind)
+    model = common.check_model(body, extra_models)
+    prompt = to_prompt(body)
+    spec = body.get("text")
+    if spec is not None and not isinstance(spec, dict):
+        raise errors.invalid_type("text", "an object", spec)
+    fmt = common.parse_format((spec or {}).get("format"), "text.format")
+    common.require_json_word(prompt, fmt, JSON_WORD, "input")
+    opts = {
+        "temperature": common.number(body, "temperature", 0, 2),
+        "top_p": common.number(body, "top_p", 0, 1),
+        "limit": common.number(body, "max_output_tokens", 16, None, integer=True),
+        "format": fmt,
+        "stream": body.get("stream") is True,
+    }
+    prompt.settings = {k: body[k] for k in SETTINGS if body.get(k) is not None and k != "instructions"}
+    return model, prompt, opts
+
+
+def _usage(prompt: text.Prompt, outcome: Outcome) -> dict:
+    inputs = input_tokens(prompt)
+    out = common.output_tokens(outcome)
+    return {
+        "input_tokens": inputs,
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": out,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": inputs + out,
+    }
+
+
+def input_tokens(prompt: text.Prompt) -> int:
+    messages = [{"role": t.role, "content": t.text} for t in prompt.turns]
+    return tokens.count_message_tokens(messages) + common.image_tokens(prompt)
+
+
+def _part(outcome: Outcome, done: bool) -> dict:
+    if outcome.refusal is not None:
+        return {"type": "refusal", "refusal": outcome.refusal if done else ""}
+    return {"type": "output_text", "text": (outcome.text or "") if done else "", "annotations": [], "logprobs": []}
+
+
+def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome | None, usage: dict | None) -> dict:
+    spec = body.get("text") or {}
+    response = {
+        "id": ident,
+        "object": "response",
+        "created_at": CREATED,
+        "status": "in_progress",
+        "error": None,
+        "incomplete_details": None,
+        "instructions": body.get("instructions"),
+        "max_output_tokens": body.get("max_output_tokens"),
+        "model": model,
+        "output": [],
+        "parallel_tool_calls": True,
+        "temperature": body.get("temperature", 1.0),
+        "text": {"format": spec.get("format") or {"type": "text"}},
+        "tool_choice": "auto",
+        "tools": [],
+        "top_p": body.get("top_p", 1.0),
+        "usage": usage,
+        "metadata": body.get("metadata") or {},
+    }
+    if outcome is not None:
+        truncated = outcome.finish == "length"
+        response["status"] = "incomplete" if truncated else "completed"
+        if truncated:
+            response["incomplete_details"] = {"reason": "max_output_tokens"}
+        else:
+            response["completed_at"] = CREATED
+        response["output"] = [_message(msg_id, outcome, "incomplete" if truncated else "completed")]
+    return response
+
+
+def _message(msg_id: str, outcome: Outcome | None, status: str) -> dict:
+    content = [] if outcome is None else [_part(outcome, done=True)]
+    return {"type": "message", "id": msg_id, "role": "assistant", "status": status, "content": content}
+
+
+def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
+    model, prompt, opts = _parse(body, extra_models)
+    outcome = common.generate(prompt, opts["format"], seed=None, index=0, stop=[], limit=opts["limit"])
+    key = common.request_id("responses", body)
+    ident, msg_id = "resp_" + key, "msg_" + key
+    usage = _usage(prompt, outcome)
+    if opts["stream"]:
+        return StreamReply(_events(ident, msg_id, model, body, outcome, usage), named=True)
+    return JsonReply(200, _response(ident, msg_id, model, body, outcome, usage), tokens=usage["output_tokens"])
+
+
+def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, usage: dict) -> Iterator[tuple[dict, bool]]:
+    counter = iter(range(1_000_000))
+
+    def event(kind: str, **fields: Any) -> dict:
+        return {"type": kind, "sequence_number": next(counter), **fields}
+
+    start = _response(ident, msg_id, model, body, None, None)
+    yield event("response.created", response=start), False
+    yield event("response.in_progress", response=start), False
+    where = {"item_id": msg_id, "output_index": 0, "content_index": 0}
+    yield event("response.output_item.added", output_index=0, item=_message(msg_id, None, "in_progress")), False
+    yield event("response.content_part.added", part=_part(outcome, done=False), **where), False
+    if outcome.refusal is not None:
+        yield event("response.refusal.delta", delta=outcome.refusal, **where), True
+        yield event("response.refusal.done", refusal=outcome.refusal, **where), False
+    else:
+        for piece in text.pieces(outcome.text or ""):
+            yield event("response.output_text.delta", delta=piece, logprobs=[], **where), True
+        yield event("response.output_text.done", text=outcome.text or "", logprobs=[], **where), False
+    yield event("response.content_part.done", part=_part(outcome, done=True), **where), False
+    final = _response(ident, msg_id, model, body, outcome, usage)
+    yield event("response.output_item.done", output_index=0, item=final["output"][0]), False
+    done = "response.incomplete" if final["status"] == "incomplete" else "response.completed"
+    yield event(done, response=final), False
+
+
+def count(body: dict, extra_models: frozenset[str]) -> JsonReply:
+    """``POST /v1/responses/input_tokens``: how many input tokens the request would use."""
+    model, prompt, _ = _parse(body, extra_models, kind="input_tokens")
+    return JsonReply(200, {"object": "response.input_tokens", "input_tokens": input_tokens(prompt)})

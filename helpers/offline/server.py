@@ -1,0 +1,341 @@
+"""The HTTP side of the offline simulator: routing, auth, faults, headers, streaming.
+
+Why our own server: the SDK (openai 3.x) talks through httpx2, which respx and
+openai-responses cannot intercept, and a Jupyter kernel started by nbval is another
+process anyway; spec-driven mock servers answer with random strings that break
+``parse()``. The standard library's threading HTTP server is enough for a loopback
+simulator and adds no dependency.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import sys
+import threading
+import time
+import warnings
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from . import chat, common, errors, faults, models_api, responses
+from .errors import SimError
+from .replies import JsonReply, StreamReply
+
+#: The one key the simulator rejects, to show the real 401 (every other key is accepted).
+INVALID_KEY = "sk-offline-invalid"
+#: Bodies above this size get 413 (a base64 photo is a few MB).
+MAX_BODY = 32 * 1024 * 1024
+#: Per-request latency overrides (milliseconds), capped so a typo cannot hang a class.
+LATENCY_HEADER = "x-offline-latency-ms"
+TOKEN_LATENCY_HEADER = "x-offline-token-latency-ms"
+MAX_LATENCY_MS = 60_000.0
+MAX_TOKEN_LATENCY_MS = 2_000.0
+
+RATE_LIMIT_REQUESTS = 10_000
+RATE_LIMIT_TOKENS = 10_000_000
+
+
+def _rate_headers(body: bytes) -> dict[str, str]:
+    # Stateless, like everything here: the remaining token budget reflects this request.
+    estimate = max(1, len(body) // 4)
+    return {
+        "x-ratelimit-limit-requests": str(RATE_LIMIT_REQUESTS),
+        "x-ratelimit-remaining-requests": str(RATE_LIMIT_REQUESTS - 1),
+        "x-ratelimit-reset-requests": "6ms",
+        "x-ratelimit-limit-tokens": str(RATE_LIMIT_TOKENS),
+        "x-ratelimit-remaining-tokens": str(RATE_LIMIT_TOKENS - estimate),
+        "x-ratelimit-reset-tokens": "0s",
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "openai-offline-simulator/1"
+    timeout = 30  # seconds a silent or slow client may hold a thread
+    server: "_Server"
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.verbose:
+            sys.stderr.write(f"[offline simulator] {self.address_string()} {format % args}\n")
+
+    # --- one request ------------------------------------------------------------------
+
+    def _serve(self, method: str) -> None:
+        raw = b""
+        extra: dict[str, str] = {}
+        try:
+            raw = self._read_body()
+            self._authenticate()
+            self._apply_fault()
+            reply = self._route(method, raw)
+        except SimError as error:
+            reply = JsonReply(error.status, error.body(), error.headers)
+        except _Disconnect:
+            self.close_connection = True
+            return
+        except Exception as exc:  # a bug of ours: answer 500, keep serving
+            if self.server.verbose:
+                sys.stderr.write(f"[offline simulator] internal error: {exc!r}\n")
+            reply = JsonReply(500, SimError(500, f"Offline simulator internal error: {type(exc).__name__}.", type="server_error").body())
+        headers = {**_rate_headers(raw), **extra, "x-request-id": "req_" + common.request_id(method, self.path, raw)}
+        self._pause(self._latency(LATENCY_HEADER, "latency_ms", MAX_LATENCY_MS))
+        if isinstance(reply, StreamReply):
+            self._send_stream(reply, headers)
+        else:
+            self._pause(reply.tokens * self._latency(TOKEN_LATENCY_HEADER, "token_latency_ms", MAX_TOKEN_LATENCY_MS))
+            self._send_json(reply, headers)
+
+    def _read_body(self) -> bytes:
+        length_text = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True
+            raise SimError(411, "Chunked request bodies are not supported; send Content-Length.")
+        try:
+            length = int(length_text or 0)
+        except ValueError:
+            self.close_connection = True
+            raise SimError(400, "Invalid Content-Length header.") from None
+        if length < 0:
+            self.close_connection = True
+            raise SimError(400, "Invalid Content-Length header.")
+        if length > self.server.max_body:
+            self.close_connection = True  # do not read a huge body we will not use
+            raise errors.too_large(self.server.max_body)
+        return self.rfile.read(length) if length else b""
+
+    def _authenticate(self) -> None:
+        auth = self.headers.get("Authorization", "")
+        scheme, _, key = auth.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise errors.missing_key()
+        if key.strip() == INVALID_KEY:
+            raise errors.invalid_key(key.strip())
+
+    def _apply_fault(self) -> None:
+        fault = faults.parse(self.headers.get(faults.HEADER))
+        if fault is None:
+            return
+        try:
+            attempt = int(self.headers.get("x-stainless-retry-count", "0"))
+        except ValueError:
+            attempt = 0
+        if not fault.applies(attempt):
+            return
+        if fault.kind == "disconnect":
+            raise _Disconnect
+        if fault.kind == "slow":
+            self._pause(fault.seconds * 1000)
+            return
+        error = faults.error_for(fault)
+        if error is not None:
+            raise error
+
+    def _route(self, method: str, raw: bytes) -> JsonReply | StreamReply:
+        path = urlsplit(self.path).path.rstrip("/")
+        extra = self.server.extra_models
+        if method == "GET" and path == "/v1/models":
+            return models_api.listing(extra)
+        if method == "GET" and path.startswith("/v1/models/"):
+            return models_api.retrieve(unquote(path[len("/v1/models/"):]), extra)
+        routes = {
+            "/v1/chat/completions": chat.handle,
+            "/v1/responses": responses.handle,
+            "/v1/responses/input_tokens": responses.count,
+        }
+        if method == "POST" and path in routes:
+            return routes[path](self._json(raw), extra)
+        raise errors.invalid_url(method, path or "/")
+
+    @staticmethod
+    def _json(raw: bytes) -> dict:
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise errors.bad_json() from None
+        if not isinstance(body, dict):
+            raise errors.bad_json()
+        return body
+
+    # --- latency ----------------------------------------------------------------------
+
+    def _latency(self, header: str, attribute: str, cap: float) -> float:
+        value = self.headers.get(header)
+        if value is None:
+            return getattr(self.server, attribute)
+        try:
+            return min(max(float(value), 0.0), cap)
+        except ValueError:
+            return getattr(self.server, attribute)
+
+    @staticmethod
+    def _pause(ms: float) -> None:
+        if ms > 0:
+            time.sleep(ms / 1000)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _send_json(self, reply: JsonReply, headers: dict[str, str]) -> None:
+        payload = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")
+        try:
+            self.send_response(reply.status)
+            for name, value in {**headers, **reply.headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            self.close_connection = True
+
+    def _send_stream(self, reply: StreamReply, headers: dict[str, str]) -> None:
+        delay = self._latency(TOKEN_LATENCY_HEADER, "token_latency_ms", MAX_TOKEN_LATENCY_MS)
+        try:
+            self.send_response(200)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for data, is_token in reply.events:
+                if is_token:
+                    self._pause(delay)
+                line = f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+                if reply.named:
+                    line = f"event: {data['type']}\n" + line
+                self._chunk(line.encode("utf-8"))
+            if reply.sse_done:
+                self._chunk(b"data: [DONE]\n\n")
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            self.close_connection = True  # the client went away mid-stream; nothing to clean up
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+
+class _Disconnect(Exception):
+    """Raised to drop the connection without an answer (the ``disconnect`` fault)."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def __init__(self, address: tuple[str, int], **settings: Any) -> None:
+        self.latency_ms: float = settings.get("latency_ms", 0.0)
+        self.token_latency_ms: float = settings.get("token_latency_ms", 0.0)
+        self.extra_models: frozenset[str] = frozenset(settings.get("extra_models", ()))
+        self.max_body: int = settings.get("max_body", MAX_BODY)
+        self.verbose: bool = settings.get("verbose", False)
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Garbage on the socket or a vanished client: drop that connection quietly.
+        if self.verbose:
+            super().handle_error(request, client_address)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Simulator:
+    """The offline simulator: a real HTTP server that speaks the OpenAI wire protocol.
+
+    >>> sim = Simulator().start()      # loopback, ephemeral port, daemon thread
+    >>> sim.base_url                    # 'http://127.0.0.1:PORT/v1'
+    >>> sim.stop()
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        latency_ms: float = 0.0,
+        token_latency_ms: float = 0.0,
+        extra_models: tuple[str, ...] | frozenset[str] = (),
+        max_body: int = MAX_BODY,
+        verbose: bool = False,
+    ) -> None:
+        if not is_loopback(host):
+            warnings.warn(
+                f"The offline simulator listens on {host}, not only on this machine: anyone on the network can use it. "
+                f"/ 离线模拟器监听 {host}，同一网络中的其他人都能访问它。",
+                stacklevel=2,
+            )
+        self._server = _Server(
+            (host, port),
+            latency_ms=latency_ms,
+            token_latency_ms=token_latency_ms,
+            extra_models=extra_models,
+            max_body=max_body,
+            verbose=verbose,
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def host(self) -> str:
+        return self._server.server_address[0]
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        host = self.host if ":" not in self.host else f"[{self.host}]"
+        return f"http://{host}:{self.port}/v1"
+
+    def start(self) -> "Simulator":
+        """Serve in a daemon thread (returns at once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._server.serve_forever, name="offline-simulator", daemon=True)
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (the standalone command)."""
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> "Simulator":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,190 @@
+"""What the offline simulator says: honest, content-aware, deterministic replies.
+
+Both endpoint families (Chat Completions and Responses) first turn their request into a
+:class:`Prompt`, then share everything here: the reply in the prompt's language, the
+wording picked by ``seed``, ``stop`` sequences and token limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .. import tokens
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass
+class Turn:
+    """One message: its role, its text and the images it carries."""
+
+    role: str
+    text: str
+    images: list = field(default_factory=list)
+
+
+@dataclass
+class Prompt:
+    """A request reduced to what a reply depends on."""
+
+    turns: list[Turn]
+    settings: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def last_user(self) -> str:
+        for turn in reversed(self.turns):
+            if turn.role == "user":
+                return turn.text
+        return ""
+
+    @property
+    def language(self) -> str:
+        """``zh`` when the latest user message is Chinese, else ``en``."""
+        return "zh" if _HAN.search(self.last_user or self.all_text) else "en"
+
+    @property
+    def all_text(self) -> str:
+        return "\n".join(t.text for t in self.turns)
+
+    def count(self, role: str) -> int:
+        return sum(1 for t in self.turns if t.role == role)
+
+    def images(self) -> list:
+        return [img for t in self.turns for img in t.images]
+
+
+def stable_hash(*parts: object) -> int:
+    """A hash that is the same in every process (unlike ``hash()``)."""
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """``text`` on one line, cut to ``limit`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def variant(seed: object, index: int, options: int) -> int:
+    """Which wording to use: choice ``index`` without a seed, else derived from the seed."""
+    if seed is None:
+        return index % options
+    return stable_hash("seed", seed, index) % options
+
+
+# Wordings, by language. Each list is one sentence slot; the seed picks one per slot.
+_OPENERS = {
+    "en": [
+        "[Offline simulation] This reply comes from the kit's offline simulator, not from a real model.",
+        "[Offline simulation] You are talking to the kit's local simulator; no model was called.",
+        "[Offline simulation] Simulated answer: the kit answered locally, without any network.",
+    ],
+    "zh": [
+        "【离线模拟】这条回复来自教程套件的离线模拟器，不是真实模型。",
+        "【离线模拟】你现在连接的是本地模拟器，没有调用任何模型。",
+        "【离线模拟】这是模拟回答：套件在本机生成，没有联网。",
+    ],
+}
+_CLOSERS = {
+    "en": [
+        "With a real key, a model answers here instead.",
+        "Set OPENAI_API_KEY to get a real model's answer.",
+        "Add a key (or a compatible endpoint) and the same code gets a real answer.",
+    ],
+    "zh": [
+        "配置好真实的 API Key 后，这里会是模型的回答。",
+        "设置 OPENAI_API_KEY 后，同样的代码会得到真实模型的回答。",
+        "换成真实 Key 或兼容接口，这段代码就会得到真正的回答。",
+    ],
+}
+
+
+def _roles_summary(prompt: Prompt, lang: str) -> str:
+    order = ["developer", "system", "user", "assistant"]
+    counts = [(role, prompt.count(role)) for role in order if prompt.count(role)]
+    if lang == "zh":
+        return "，".join(f"{role} {n} 条" for role, n in counts)
+    return ", ".join(f"{role} {n}" for role, n in counts)
+
+
+def _settings_summary(prompt: Prompt) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(prompt.settings.items()))
+
+
+def compose_reply(prompt: Prompt, seed: object = None, index: int = 0, extra: list[str] | None = None) -> str:
+    """The simulated answer to ``prompt``: what was asked, which roles and settings it saw.
+
+    ``extra`` sentences (for example image descriptions) go after the question.
+    """
+    lang = prompt.language
+    zh = lang == "zh"
+    parts = [_OPENERS[lang][variant(seed, index, len(_OPENERS[lang]))]]
+    question = prompt.last_user
+    if question:
+        parts.append(f"你的问题是：“{quote(question)}”。" if zh else f"You asked: “{quote(question)}”.")
+    parts.extend(extra or [])
+    instructions = [t.text for t in prompt.turns if t.role in ("system", "developer") and t.text]
+    if instructions:
+        text = quote(instructions[-1])
+        parts.append(f"我会遵循这条指令：“{text}”。" if zh else f"I follow your instruction: “{text}”.")
+    users = [t.text for t in prompt.turns if t.role == "user"]
+    if len(users) > 1:
+        earlier = quote(users[-2], 40)
+        parts.append(
+            f"这是第 {len(users)} 轮对话；你上一条消息是：“{earlier}”。"
+            if zh
+            else f"This is turn {len(users)} of the conversation; your previous message was: “{earlier}”."
+        )
+    replies = [t.text for t in prompt.turns if t.role == "assistant"]
+    if replies:
+        parts.append(
+            f"我看到了 {len(replies)} 条之前的 assistant 回复（示例或历史），最近一条是：“{quote(replies[-1], 40)}”。"
+            if zh
+            else f"I see {len(replies)} earlier assistant replies (examples or history); the latest: “{quote(replies[-1], 40)}”."
+        )
+    summary = _roles_summary(prompt, lang)
+    parts.append(f"消息角色：{summary}。" if zh else f"Messages by role: {summary}.")
+    if prompt.settings:
+        settings = _settings_summary(prompt)
+        parts.append(f"参数：{settings}。" if zh else f"Settings: {settings}.")
+    parts.append(_CLOSERS[lang][variant(seed, index + 1, len(_CLOSERS[lang]))])
+    return "".join(parts) if zh else " ".join(parts)
+
+
+def apply_stop(text: str, stop: list[str]) -> tuple[str, bool]:
+    """Cut ``text`` before the first stop sequence; say whether one was found."""
+    cut = min((i for i in (text.find(s) for s in stop if s) if i >= 0), default=-1)
+    return (text[:cut], True) if cut >= 0 else (text, False)
+
+
+def truncate(text: str, limit: int | None) -> tuple[str, bool]:
+    """Keep at most ``limit`` tokens of ``text``; say whether it was cut."""
+    if limit is None:
+        return text, False
+    ids = tokens.encode(text)
+    if len(ids) <= limit:
+        return text, False
+    return tokens.decode(ids[:limit]), True
+
+
+def pieces(text: str) -> list[str]:
+    """``text`` split into stream deltas of about one token each.
+
+    A token can end inside a multi-byte character (common in Chinese); such tokens are
+    joined with the next ones so every delta is valid text.
+    """
+    enc = tokens.encoding()
+    out: list[str] = []
+    buffer = b""
+    for token in enc.encode_ordinary(text):
+        buffer += enc.decode_single_token_bytes(token)
+        try:
+            out.append(buffer.decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+        buffer = b""
+    if buffer:
+        out.append(buffer.decode("utf-8", errors="ignore"))
+    return out
