@@ -80,7 +80,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         raw = b""
-        extra: dict[str, str] = {}
         try:
             raw = self._read_body()
             self._authenticate()
@@ -95,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self.server.verbose:
                 sys.stderr.write(f"[offline simulator] internal error: {exc!r}\n")
             reply = JsonReply(500, SimError(500, f"Offline simulator internal error: {type(exc).__name__}.", type="server_error").body())
-        headers = {**_rate_headers(raw), **extra, "x-request-id": "req_" + common.request_id(method, self.path, raw)}
+        headers = {**_rate_headers(raw), "x-request-id": "req_" + common.request_id(method, self.path, raw)}
         self._pause(self._latency(LATENCY_HEADER, "latency_ms", MAX_LATENCY_MS))
         if isinstance(reply, StreamReply):
             self._send_stream(reply, headers)
@@ -315,6 +314,10 @@ class Simulator:
     def base_url(self) -> str:
         host = self.host if ":" not in self.host else f"[{self.host}]"
         return f"http://{host}:{self.port}/v1"
+
+    def environ(self) -> dict[str, str]:
+        """The variables that point a process (a notebook kernel, a student) at this simulator."""
+        return {"OPENAI_BASE_URL": self.base_url, "KIT_SIMULATOR_URL": self.base_url, "OPENAI_API_KEY": "sk-offline-simulator"}
 
     def start(self) -> "Simulator":
         """Serve in a daemon thread (returns at once)."""
