@@ -24,11 +24,10 @@ from dotenv import dotenv_values, find_dotenv, load_dotenv
 
 from . import models
 from .keys import mask_key
+from .offline.server import OFFLINE_KEY
 
 LIVE, COMPATIBLE, OFFLINE = "live", "compatible", "offline"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-#: The key sent to an offline simulator: never the learner's real key.
-OFFLINE_KEY = "sk-offline-simulator"
 _TRUE = {"1", "true", "yes", "on"}
 
 

@@ -26,6 +26,8 @@ from .replies import JsonReply, StreamReply
 
 #: The one key the simulator rejects, to show the real 401 (every other key is accepted).
 INVALID_KEY = "sk-offline-invalid"
+#: The key the kit sends to a simulator: never a learner's real key.
+OFFLINE_KEY = "sk-offline-simulator"
 #: Bodies above this size get 413 (a base64 photo is a few MB).
 MAX_BODY = 32 * 1024 * 1024
 #: Per-request latency overrides (milliseconds), capped so a typo cannot hang a class.
@@ -317,7 +319,7 @@ class Simulator:
 
     def environ(self) -> dict[str, str]:
         """The variables that point a process (a notebook kernel, a student) at this simulator."""
-        return {"OPENAI_BASE_URL": self.base_url, "KIT_SIMULATOR_URL": self.base_url, "OPENAI_API_KEY": "sk-offline-simulator"}
+        return {"OPENAI_BASE_URL": self.base_url, "KIT_SIMULATOR_URL": self.base_url, "OPENAI_API_KEY": OFFLINE_KEY}
 
     def start(self) -> "Simulator":
         """Serve in a daemon thread (returns at once)."""

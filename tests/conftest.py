@@ -1,0 +1,33 @@
+"""One offline simulator for the whole run, and no way out to the network.
+
+The simulator starts in ``pytest_configure`` because pytest fixtures never run for nbval
+items (the notebooks). Every notebook kernel inherits this process's environment, so
+unmodified ``OpenAI()`` calls in a lesson reach the simulator.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.offline import Simulator
+from offline_env import seal_environment
+
+_SIMULATOR: Simulator | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _SIMULATOR
+    _SIMULATOR = Simulator().start()
+    seal_environment(_SIMULATOR)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SIMULATOR is not None:
+        _SIMULATOR.stop()
+
+
+@pytest.fixture(scope="session")
+def simulator() -> Simulator:
+    """The run's shared simulator (for unit tests; notebooks use it through the environment)."""
+    assert _SIMULATOR is not None
+    return _SIMULATOR
