@@ -276,9 +276,11 @@ def cmd_setup(extra):
 def cmd_lab(extra):
     setup()
     say(describe_key())
-    return run_tool(
-        [venv_python(), "-m", "jupyter", "lab", "--notebook-dir=notebooks"] + extra
-    )
+    command = [venv_python(), "-m", "jupyter", "lab", "--notebook-dir=notebooks"]
+    # Jupyter refuses to start as root unless told; containers and Codespaces often run as root.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    return run_tool(command + extra)
 
 
 def cmd_test(extra):

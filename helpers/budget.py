@@ -1,0 +1,83 @@
+"""A budget guard: refuse a call *before* it could push spending past a limit.
+
+Introduced in lesson 05 (best practices: cost control). Before each call the guard
+reserves the worst case (the prompt's tokens plus the ``max_completion_tokens`` you
+allow); after the call it replaces the reservation by the real cost from ``usage``. The
+lock makes it safe when many threads spend from one budget.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .costs import estimate_cost, usage_of
+
+
+class BudgetExceeded(RuntimeError):
+    """Raised instead of sending a call that could cross the limit."""
+
+
+class BudgetGuard:
+    """Spend at most ``limit_usd`` (estimated) across all calls made through it."""
+
+    def __init__(self, limit_usd: float) -> None:
+        if isinstance(limit_usd, bool) or not isinstance(limit_usd, (int, float)) or limit_usd < 0:
+            raise ValueError(f"limit_usd must be a number >= 0, got {limit_usd!r}")
+        self.limit = float(limit_usd)
+        self.spent = 0.0
+        self.reserved = 0.0
+        self.refused = 0
+        self._lock = threading.Lock()
+
+    @property
+    def remaining(self) -> float:
+        with self._lock:
+            return self.limit - self.spent - self.reserved
+
+    @contextmanager
+    def reserve(self, model: str, input_tokens: int, max_output_tokens: int) -> Iterator[dict[str, Any]]:
+        """Hold the worst-case cost while a call runs; raise :class:`BudgetExceeded` if it does not fit.
+
+        Put the call's response in the yielded dict as ``slot["response"]`` and the real cost
+        replaces the reservation; if the call fails, the reservation is released.
+        """
+        worst = estimate_cost(model, input_tokens, max_output_tokens)
+        with self._lock:
+            if self.spent + self.reserved + worst > self.limit:
+                self.refused += 1
+                left = self.limit - self.spent - self.reserved
+                raise BudgetExceeded(
+                    f"Refused: this call may cost up to ${worst:.6f} but only ${left:.6f} of ${self.limit:.6f} is left. "
+                    f"Raise the limit or lower max_completion_tokens. / 已拒绝：本次调用最多可能花费 ${worst:.6f}，"
+                    f"预算只剩 ${left:.6f}。"
+                )
+            self.reserved += worst
+        slot: dict[str, Any] = {}
+        try:
+            yield slot
+        finally:
+            actual = estimate_cost_of(slot.get("response"))
+            with self._lock:
+                self.reserved -= worst
+                self.spent += actual
+
+    def create(self, client: Any, *, model: str, messages: list[dict[str, Any]], max_completion_tokens: int, **params: Any) -> Any:
+        """``client.chat.completions.create`` behind the guard (``max_completion_tokens`` is required)."""
+        from .tokens import count_message_tokens
+
+        with self.reserve(model, count_message_tokens(messages), max_completion_tokens) as slot:
+            slot["response"] = client.chat.completions.create(
+                model=model, messages=messages, max_completion_tokens=max_completion_tokens, **params
+            )
+        return slot["response"]
+
+
+def estimate_cost_of(response: Any) -> float:
+    """The estimated cost of a finished call (0 when there is no response)."""
+    if response is None:
+        return 0.0
+    record = usage_of(response)
+    return record.cost

@@ -1,0 +1,108 @@
+"""A response cache keyed on the full request: ask the same thing twice, pay once.
+
+Introduced in lesson 05 (best practices: performance). The key is a hash of everything
+that can change the answer: the endpoint's base URL, the API and every request
+parameter (model, messages, temperature, seed, ...). Change any of them and it is a new
+entry. Kept in memory, and on disk when you give a folder (one JSON file per entry,
+written atomically), so a workshop can replay answers without the network.
+
+A cache returns the same answer every time, even where a model would vary (temperature
+above 0): that is the point, and also the thing to remember.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from openai.types.chat import ChatCompletion
+from openai.types.responses import Response
+
+_TYPES = {"chat": ChatCompletion, "responses": Response}
+
+
+class ResponseCache:
+    """Cache Chat Completions and Responses results by their full request."""
+
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self.folder = Path(folder) if folder is not None else None
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        self._memory: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(api: str, base_url: str, request: dict[str, Any]) -> str:
+        """The cache key: a SHA-256 of the API, the endpoint and the canonical request JSON."""
+        try:
+            text = json.dumps({"api": api, "base_url": base_url, "request": request}, sort_keys=True, ensure_ascii=False)
+        except TypeError as exc:
+            raise TypeError(f"Only JSON-serialisable requests can be cached ({exc}). Streams and pydantic classes cannot.") from None
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _load(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            if key in self._memory:
+                return self._memory[key]
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, json.JSONDecodeError):
+            return None  # a damaged entry is a miss; the next call rewrites it
+        with self._lock:
+            self._memory[key] = data
+        return data
+
+    def _store(self, key: str, data: dict[str, Any]) -> None:
+        with self._lock:
+            self._memory[key] = data
+        if self.folder is None:
+            return
+        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(tmp, self.folder / f"{key}.json")
+
+    def _call(self, api: str, client: Any, request: dict[str, Any]) -> tuple[Any, bool]:
+        if request.get("stream"):
+            raise ValueError("Streaming calls cannot be cached; call without stream=True. / 流式调用无法缓存。")
+        key = self.key(api, str(client.base_url), request)
+        data = self._load(key)
+        if data is not None:
+            with self._lock:
+                self.hits += 1
+            return _TYPES[api].model_validate(data), True
+        endpoint = client.chat.completions if api == "chat" else client.responses
+        response = endpoint.create(**request)
+        self._store(key, response.model_dump(mode="json"))
+        with self._lock:
+            self.misses += 1
+        return response, False
+
+    def chat(self, client: Any, **request: Any) -> tuple[ChatCompletion, bool]:
+        """``client.chat.completions.create(**request)`` through the cache; returns ``(response, hit)``."""
+        return self._call("chat", client, request)
+
+    def responses(self, client: Any, **request: Any) -> tuple[Response, bool]:
+        """``client.responses.create(**request)`` through the cache; returns ``(response, hit)``."""
+        return self._call("responses", client, request)
+
+    def clear(self) -> None:
+        """Forget every entry (and delete the files in the folder)."""
+        with self._lock:
+            self._memory.clear()
+            self.hits = self.misses = 0
+        if self.folder is not None:
+            for path in self.folder.glob("*.json"):
+                path.unlink(missing_ok=True)

@@ -1,0 +1,81 @@
+"""Application-level retries with tenacity, for errors that a retry can heal.
+
+Introduced in lesson 05 (best practices: performance), after the SDK's own
+``max_retries``. Use it with ``max_retries=0`` on the client, so the two do not multiply.
+Retried: connection errors and timeouts, 408, 409, 429 rate limits and 5xx. Never
+retried: 400/401/403/404/422 (the request itself is wrong) and 429 ``insufficient_quota``
+(only billing heals it). A ``retry-after`` header, when present, sets the wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import openai
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+T = TypeVar("T")
+MAX_RETRY_AFTER = 60.0
+
+
+def is_transient(error: BaseException) -> bool:
+    """True when retrying the same request may succeed."""
+    if isinstance(error, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(error, openai.RateLimitError):
+        return error.code != "insufficient_quota"
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code in (408, 409) or error.status_code >= 500
+    return False
+
+
+def retry_after_seconds(error: BaseException | None) -> float | None:
+    """The server's ``retry-after-ms`` / ``retry-after`` (seconds), if it sent one we can use."""
+    response = getattr(error, "response", None)
+    if response is None:
+        return None
+    for header, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            value = float(response.headers.get(header, ""))
+        except ValueError:
+            continue
+        if 0 < value / scale <= MAX_RETRY_AFTER:
+            return value / scale
+    return None
+
+
+class _Wait:
+    """Wait what the server asked for, else exponential backoff with jitter."""
+
+    def __init__(self, max_wait: float) -> None:
+        self.backoff = wait_random_exponential(multiplier=0.5, max=max_wait)
+
+    def __call__(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        asked = retry_after_seconds(error)
+        return asked if asked is not None else self.backoff(state)
+
+
+def call_with_retries(fn: Callable[..., T], *args: Any, attempts: int = 4, max_wait: float = 8.0, **kwargs: Any) -> T:
+    """Call ``fn(*args, **kwargs)``, retrying transient API errors up to ``attempts`` tries in all.
+
+    ``fn`` is an SDK method such as ``client.chat.completions.create``. Like the SDK's own
+    retries, each try tells the server its attempt number (``x-stainless-retry-count``),
+    which the offline simulator uses to decide injected faults. The last error is raised
+    unchanged when every try fails or the error is not transient.
+    """
+    if not isinstance(attempts, int) or attempts < 1:
+        raise ValueError(f"attempts must be a whole number >= 1, got {attempts!r}")
+    retrying = Retrying(
+        retry=retry_if_exception(is_transient),
+        wait=_Wait(max_wait),
+        stop=stop_after_attempt(attempts),
+        reraise=True,
+    )
+    for attempt in retrying:
+        with attempt:
+            number = attempt.retry_state.attempt_number - 1
+            headers = {**(kwargs.get("extra_headers") or {}), "x-stainless-retry-count": str(number)}
+            return fn(*args, **{**kwargs, "extra_headers": headers})
+    raise AssertionError("unreachable: tenacity either returns or raises")
