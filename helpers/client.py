@@ -65,7 +65,7 @@ def get_client(env_file: str | Path | None = None, *, quiet: bool = False, **cli
     ``client_options`` go to ``openai.OpenAI`` (for example ``max_retries=0`` or ``timeout=10``).
     """
     global _SETTINGS
-    settings = config.load_settings(env_file)
+    settings = config.load_settings(env_file, _SIMULATOR.base_url if _SIMULATOR else None)
     if settings.mode == OFFLINE:
         if not settings.shared_simulator:
             settings.base_url = local_simulator().base_url

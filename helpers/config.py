@@ -71,10 +71,12 @@ def _same_url(a: str | None, b: str | None) -> bool:
     return bool(a and b) and a.rstrip("/") == b.rstrip("/")  # type: ignore[union-attr]
 
 
-def load_settings(env_file: str | Path | None = None) -> Settings:
+def load_settings(env_file: str | Path | None = None, local_simulator_url: str | None = None) -> Settings:
     """Load ``.env`` (without overriding the environment) and decide the mode.
 
     Pass ``env_file`` to use a particular file instead of searching for one.
+    ``local_simulator_url`` is this process's own simulator, if one runs: a base URL
+    pointing at it (set by an earlier ``get_client()``) still means offline.
     """
     notes: list[str] = []
     before = {name: _clean(os.environ.get(name)) for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
@@ -82,6 +84,11 @@ def load_settings(env_file: str | Path | None = None) -> Settings:
     from_file: dict[str, str | None] = {}
     if path is not None and path.is_file():
         from_file = dict(dotenv_values(path))
+        # An exported but empty variable (`export OPENAI_API_KEY=`, an IDE passing it blank)
+        # would hide the file's value from load_dotenv; blank counts as unset here.
+        for name in from_file:
+            if name in os.environ and not _clean(os.environ[name]):
+                del os.environ[name]
         load_dotenv(path, override=False)
     else:
         path = None
@@ -115,6 +122,8 @@ def load_settings(env_file: str | Path | None = None) -> Settings:
     shared = False
     if forced or _same_url(base_url, simulator_url):
         mode, shared = OFFLINE, bool(simulator_url)
+    elif _same_url(base_url, local_simulator_url):
+        mode = OFFLINE
     elif base_url:
         mode = COMPATIBLE
     elif key:

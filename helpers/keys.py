@@ -15,13 +15,14 @@ _PREFIX = re.compile(r"^(sk-(?:proj|svcacct|admin|or-v1|ant)-|sk-|gsk_|xai-)")
 def mask_key(key: str | None) -> str:
     """``sk-proj-…abcd`` for a key; ``(none)`` when there is none.
 
-    Short values (under 12 characters) show no characters at all.
+    When the secret part (after a known prefix) is under 12 characters, no character of
+    it is shown at all.
     """
+    key = (key or "").strip()
     if not key:
         return "(none)"
-    key = key.strip()
-    if len(key) < 12:
-        return "…"
     match = _PREFIX.match(key)
     prefix = match.group(1) if match else ""
+    if len(key) - len(prefix) < 12:
+        return f"{prefix}…"
     return f"{prefix}…{key[-4:]}"

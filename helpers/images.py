@@ -1,0 +1,133 @@
+"""Local images as ``data:`` URLs, and the content parts that carry them.
+
+Introduced in lesson 03 (vision), right after the raw cells that open a picture with
+Pillow, shrink it, encode it and wrap it in base64: :func:`image_to_data_url` is exactly
+those steps, with errors that say what to do. :func:`image_part` and
+:func:`input_image_part` build the message parts of Chat Completions and of the
+Responses API.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+
+#: Formats we encode to, with their MIME types (all four are accepted by the API).
+MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+#: ``detail`` values the API accepts for image parts.
+DETAILS = ("auto", "low", "high", "original")
+
+ImageSource = str | Path | Image.Image
+
+
+class ImageInputError(ValueError):
+    """A picture that cannot become a data URL; the message says what to do (both languages)."""
+
+
+def _open(source: ImageSource) -> Image.Image:
+    if isinstance(source, Image.Image):
+        return source.copy()
+    if not isinstance(source, (str, Path)):
+        raise ImageInputError(
+            f"Expected a file path or a PIL image, got {type(source).__name__}. "
+            f"/ 需要文件路径或 PIL 图像，收到的是 {type(source).__name__}。"
+        )
+    if isinstance(source, str) and source.startswith(("http://", "https://", "data:")):
+        raise ImageInputError(
+            "This is already a URL: put it in the image part as it is, no conversion needed. "
+            "/ 这已经是 URL 了：直接放进图像部分即可，无需转换。"
+        )
+    path = Path(source)
+    if not path.is_file():
+        raise ImageInputError(
+            f"Image file not found: {path}. Check the name and that the path is relative to the notebook's folder "
+            f"(for example '../images/sunset.png'). / 找不到图片文件：{path}。请检查文件名，"
+            f"并确认路径是相对于 notebook 所在文件夹的（例如 '../images/sunset.png'）。"
+        )
+    try:
+        with Image.open(path) as img:
+            img.load()
+            return img.copy()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ImageInputError(
+            f"Not an image Pillow can read: {path.name}. Use a PNG, JPEG, WEBP or GIF file. "
+            f"/ Pillow 无法读取该文件，它不是图片：{path.name}。请使用 PNG、JPEG、WEBP 或 GIF 文件。"
+        ) from None
+
+
+def _convert_for(img: Image.Image, fmt: str) -> Image.Image:
+    """``img`` in a mode ``fmt`` can store (JPEG has no alpha: transparency becomes white)."""
+    if fmt == "JPEG":
+        if img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info):
+            rgba = img.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, (255, 255, 255))
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            return flat
+        return img if img.mode in ("RGB", "L") else img.convert("RGB")
+    if fmt in ("PNG", "WEBP") and img.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        return img.convert("RGBA" if "A" in img.getbands() else "RGB")
+    return img
+
+
+def image_to_data_url(
+    source: ImageSource,
+    max_side: int | None = 768,
+    format: str = "JPEG",
+    quality: int = 85,
+) -> str:
+    """A ``data:image/...;base64,...`` URL of a picture, shrunk first.
+
+    ``source`` is a file path or a ``PIL.Image.Image``. The picture is scaled down (never
+    up) so that its longer side is at most ``max_side`` pixels (``None`` keeps the size),
+    converted to a mode ``format`` can store (RGBA to JPEG is flattened on white), encoded
+    as ``format`` (JPEG, PNG, WEBP or GIF) and wrapped in base64. ``quality`` applies to
+    JPEG and WEBP. Raises :class:`ImageInputError` with advice when that is not possible.
+    """
+    fmt = str(format).upper().replace("JPG", "JPEG")
+    if fmt not in MIME_TYPES:
+        raise ImageInputError(
+            f"Unsupported format {format!r}: use one of {', '.join(MIME_TYPES)}. "
+            f"/ 不支持的格式 {format!r}：请使用 {', '.join(MIME_TYPES)} 之一。"
+        )
+    if max_side is not None and (not isinstance(max_side, int) or max_side < 1):
+        raise ImageInputError(
+            f"max_side must be a positive whole number of pixels or None, got {max_side!r}. "
+            f"/ max_side 必须是正整数（像素）或 None，收到 {max_side!r}。"
+        )
+    img = _open(source)
+    if max_side is not None:
+        img.thumbnail((max_side, max_side))
+    img = _convert_for(img, fmt)
+    options: dict[str, Any] = {"quality": quality} if fmt in ("JPEG", "WEBP") else {}
+    buffer = io.BytesIO()
+    img.save(buffer, format=fmt, **options)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"data:{MIME_TYPES[fmt]};base64,{encoded}"
+
+
+def _check_detail(detail: str) -> None:
+    if detail not in DETAILS:
+        raise ValueError(
+            f"detail must be one of {', '.join(DETAILS)}, got {detail!r}. "
+            f"/ detail 只能是 {', '.join(DETAILS)} 之一，收到 {detail!r}。"
+        )
+
+
+def image_part(url: str, detail: str = "auto") -> dict[str, Any]:
+    """A Chat Completions image part: ``{"type": "image_url", "image_url": {"url", "detail"}}``.
+
+    ``url`` is an ``https://`` URL or a data URL from :func:`image_to_data_url`.
+    """
+    _check_detail(detail)
+    return {"type": "image_url", "image_url": {"url": url, "detail": detail}}
+
+
+def input_image_part(url: str, detail: str = "auto") -> dict[str, Any]:
+    """The Responses API form: ``{"type": "input_image", "image_url": url, "detail": detail}``."""
+    _check_detail(detail)
+    return {"type": "input_image", "image_url": url, "detail": detail}
+

@@ -1,0 +1,205 @@
+"""``structured()``: a pydantic object from any chat endpoint, down a fallback ladder.
+
+Introduced in lesson 04 (JSON output), section 6, right after the raw cells it packages.
+Three rungs, tried in the order of ``ladder``:
+
+1. ``"schema"``: Structured Outputs, ``client.chat.completions.parse(response_format=Model)``;
+   the endpoint itself enforces the JSON Schema.
+2. ``"json_object"``: JSON mode (``response_format={"type": "json_object"}``) with the schema
+   in a system message; the reply is checked with ``Model.model_validate_json``.
+3. ``"prompt"``: no ``response_format`` at all, the schema in a system message; the first
+   JSON object in the reply is cut out and validated.
+
+A rung hands over to the next one only when the endpoint rejects the request format (400 or
+422, e.g. a provider without ``json_schema``) or the reply does not validate. Everything else
+stops the ladder at once, because a lower rung cannot heal it: a refusal, a reply cut off by
+the token limit, a wrong model name, a bad key, a rate limit, a network error. Nothing is
+swallowed: when every rung fails, :class:`StructuredOutputError` lists what each rung said.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import openai
+import pydantic
+from openai.types.chat import ChatCompletion
+
+#: The rungs, best first.
+RUNGS: tuple[str, ...] = ("schema", "json_object", "prompt")
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+Message = Mapping[str, Any]
+
+#: Failures that mean "this rung does not work here": try the next rung.
+NEXT_RUNG: tuple[type[Exception], ...] = (
+    openai.BadRequestError,  # 400: e.g. "response_format json_schema is not supported"
+    openai.UnprocessableEntityError,  # 422: some compatible servers reject unknown formats so
+    ValueError,  # json.JSONDecodeError, pydantic.ValidationError, no JSON object in the reply
+)
+
+
+class StructuredOutputError(RuntimeError):
+    """No rung produced a valid object; ``attempts`` holds ``(rung, what it said)`` pairs."""
+
+    def __init__(self, message: str, attempts: Sequence[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.attempts: list[tuple[str, str]] = list(attempts)
+
+
+def schema_instruction(schema_model: type[pydantic.BaseModel]) -> str:
+    """The system message of the lower rungs: reply with JSON only, matching this schema."""
+    schema = json.dumps(schema_model.model_json_schema(), ensure_ascii=False, separators=(",", ":"))
+    return (
+        "Reply with one JSON object and nothing else (no prose, no code fences). "
+        f"It must match this JSON Schema: {schema}"
+    )
+
+
+def extract_json(text: str) -> str:
+    """The first JSON object inside ``text`` (prose or a ```json fence around it is fine).
+
+    Raises ``ValueError`` when there is none.
+    """
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start >= 0:
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except json.JSONDecodeError:
+            value, end = None, start
+        if isinstance(value, dict):
+            return text[start:end]
+        start = text.find("{", start + 1)
+    raise ValueError(f"no JSON object in the reply: {_cut(text, 120)!r}")
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe(error: BaseException) -> str:
+    """One line saying what went wrong (the API's own message for API errors)."""
+    if isinstance(error, openai.APIStatusError):
+        body = error.body if isinstance(error.body, dict) else {}
+        return _cut(f"{type(error).__name__} {error.status_code}: {body.get('message') or error.message}")
+    if isinstance(error, pydantic.ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(root)"
+        return _cut(f"ValidationError: {error.error_count()} error(s), first at '{where}': {first['msg']}")
+    return _cut(f"{type(error).__name__}: {error}")
+
+
+def _stop(rung: str, reason: str, attempts: list[tuple[str, str]]) -> StructuredOutputError:
+    attempts.append((rung, reason))
+    lines = "\n".join(f"- {name}: {said}" for name, said in attempts)
+    return StructuredOutputError(
+        f"The '{rung}' rung stopped the ladder (a lower rung cannot fix this). / "
+        f"'{rung}' 这一级终止了阶梯（换下一级也解决不了）：\n{lines}",
+        attempts,
+    )
+
+
+def _check_choice(completion: ChatCompletion, rung: str, attempts: list[tuple[str, str]]) -> str:
+    """The reply text; refusals and truncated replies stop the ladder."""
+    choice = completion.choices[0]
+    if choice.message.refusal:
+        raise _stop(rung, f"refused: {_cut(choice.message.refusal)}", attempts)
+    if choice.finish_reason == "length":
+        raise _stop(rung, "cut off by the token limit (finish_reason='length'); raise max_completion_tokens", attempts)
+    return choice.message.content or ""
+
+
+def _with_instruction(messages: Iterable[Message], schema_model: type[pydantic.BaseModel]) -> list[dict[str, Any]]:
+    return [{"role": "system", "content": schema_instruction(schema_model)}, *(dict(m) for m in messages)]
+
+
+def _rung_schema(
+    client: openai.OpenAI, model: str, messages: list[Message], schema_model: type[ModelT],
+    params: dict[str, Any], attempts: list[tuple[str, str]],
+) -> ModelT:
+    try:
+        completion = client.chat.completions.parse(
+            model=model, messages=messages, response_format=schema_model, **params  # type: ignore[arg-type]
+        )
+    except openai.LengthFinishReasonError:
+        raise _stop("schema", "cut off by the token limit (finish_reason='length'); raise max_completion_tokens", attempts) from None
+    _check_choice(completion, "schema", attempts)
+    parsed = completion.choices[0].message.parsed
+    if parsed is None:
+        raise ValueError("the reply had no parsed object")
+    return parsed
+
+
+def _rung_json_object(
+    client: openai.OpenAI, model: str, messages: list[Message], schema_model: type[ModelT],
+    params: dict[str, Any], attempts: list[tuple[str, str]],
+) -> ModelT:
+    completion = client.chat.completions.create(
+        model=model,
+        messages=_with_instruction(messages, schema_model),  # type: ignore[arg-type]
+        response_format={"type": "json_object"},
+        **params,
+    )
+    return schema_model.model_validate_json(_check_choice(completion, "json_object", attempts))
+
+
+def _rung_prompt(
+    client: openai.OpenAI, model: str, messages: list[Message], schema_model: type[ModelT],
+    params: dict[str, Any], attempts: list[tuple[str, str]],
+) -> ModelT:
+    completion = client.chat.completions.create(
+        model=model,
+        messages=_with_instruction(messages, schema_model),  # type: ignore[arg-type]
+        **params,
+    )
+    text = _check_choice(completion, "prompt", attempts)
+    return schema_model.model_validate_json(extract_json(text))
+
+
+_RUNG_CALLS: dict[str, Callable[..., Any]] = {
+    "schema": _rung_schema,
+    "json_object": _rung_json_object,
+    "prompt": _rung_prompt,
+}
+
+
+def structured(
+    client: openai.OpenAI,
+    model: str,
+    messages: Iterable[Message],
+    schema_model: type[ModelT],
+    *,
+    ladder: Sequence[str] = RUNGS,
+    **params: Any,
+) -> tuple[ModelT, str]:
+    """Ask for a ``schema_model`` instance; return it and the rung that produced it.
+
+    ``ladder`` picks the rungs and their order (any of :data:`RUNGS`); ``params`` go to every
+    request (for example ``max_completion_tokens`` or ``seed``). Raises
+    :class:`StructuredOutputError` listing every rung's failure when none succeeds, or at once
+    on a refusal or a truncated reply. API errors that no rung can fix (401, 404, 429, 5xx,
+    network) propagate unchanged.
+    """
+    rungs = list(ladder)
+    unknown = [r for r in rungs if r not in _RUNG_CALLS]
+    if not rungs or unknown:
+        raise ValueError(f"ladder must be a non-empty sequence of {RUNGS}, got {tuple(ladder)!r}")
+    if params.get("stream"):
+        raise ValueError("structured() needs whole replies: do not pass stream=True")
+    request = [dict(m) for m in messages]
+    attempts: list[tuple[str, str]] = []
+    for rung in rungs:
+        try:
+            return _RUNG_CALLS[rung](client, model, request, schema_model, params, attempts), rung
+        except NEXT_RUNG as error:
+            attempts.append((rung, describe(error)))
+    lines = "\n".join(f"- {name}: {said}" for name, said in attempts)
+    raise StructuredOutputError(
+        f"No rung produced a valid {schema_model.__name__}. / "
+        f"每一级都没能得到合法的 {schema_model.__name__}：\n{lines}",
+        attempts,
+    )

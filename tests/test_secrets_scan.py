@@ -1,0 +1,74 @@
+"""The secret-scanning hook: catches key formats, prints them masked, exits 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.secrets_scan import main, scan_files, scan_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fake(prefix: str, body: str) -> str:
+    """Key-shaped test data, assembled at run time so no key-like literal sits in the repo."""
+    return prefix + body
+
+
+KEYS = {
+    "project": fake("sk-proj-", "Ab3" * 20),
+    "service account": fake("sk-svcacct-", "Zy9" * 20),
+    "admin": fake("sk-admin-", "Qq1" * 20),
+    "legacy": fake("sk-", "a" * 20 + "T3BlbkFJ" + "b" * 20),
+    "legacy 48": fake("sk-", "Xy" * 24),
+    "compatible provider": fake("sk-", "0123456789abcdef" * 2),
+    "openrouter": fake("sk-or-v1-", "ab" * 32),
+    "zhipu": fake("0123456789abcdef" * 2, ".AbCdEfGhIjKlMnOp"),
+}
+
+
+@pytest.mark.parametrize("name", KEYS)
+def test_each_format_is_found_once_and_masked(name):
+    key = KEYS[name]
+    findings = scan_text(f"OPENAI_API_KEY={key}\n")
+    assert len(findings) == 1
+    assert key not in str(findings[0]) and findings[0].masked.endswith(key[-4:])
+
+
+@pytest.mark.parametrize("text", ["sk-short", "my-sk-proj-token", "OPENAI_API_KEY=", "sk-proj-…abcd", "hash 0123456789abcdef0123"])
+def test_ordinary_text_is_not_flagged(text):
+    assert scan_text(text) == []
+
+
+def test_command_line_exit_codes_and_output_never_show_the_key(tmp_path, capsys):
+    dirty = tmp_path / "config.py"
+    dirty.write_text(f"key = '{KEYS['project']}'\n", encoding="utf-8")
+    clean = tmp_path / "notes.md"
+    clean.write_text("nothing secret here\n", encoding="utf-8")
+    assert main([str(clean)]) == 0
+    assert main([str(dirty), str(clean)]) == 1
+    out = capsys.readouterr().out
+    assert "config.py:1" in out and KEYS["project"] not in out and "sk-proj-…" in out
+
+
+def test_binary_and_missing_files_are_skipped(tmp_path):
+    (tmp_path / "image.png").write_bytes(b"\x89PNG" + KEYS["project"].encode())
+    (tmp_path / "blob.bin").write_bytes(b"\xff\xfe\x00" * 10)
+    assert list(scan_files([tmp_path / "image.png", tmp_path / "blob.bin", tmp_path / "missing.txt"])) == []
+
+
+def test_runs_as_a_module_like_the_pre_commit_hook(tmp_path):
+    dirty = tmp_path / ".env.txt"
+    dirty.write_text(f"OPENAI_API_KEY={KEYS['service account']}\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "helpers.secrets_scan", str(dirty)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1 and KEYS["service account"] not in run.stdout + run.stderr
+
+
+def test_the_repository_itself_is_clean():
+    tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=ROOT).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    assert [str(f) for f in scan_files(ROOT / name for name in tracked)] == []
