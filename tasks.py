@@ -255,9 +255,12 @@ def describe_key():
         where = "found in .env"
     else:
         where = None
-    offline_forced = os.environ.get("KIT_OFFLINE", "").strip() not in ("", "0")
+    # Same rule as helpers/config.py.
+    offline_forced = os.environ.get("KIT_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+    if os.environ.get("KIT_SIMULATOR_URL", "").strip() and not os.environ.get("OPENAI_BASE_URL", "").strip():
+        offline_forced = True
     if where and offline_forced:
-        return "API key {0}, but KIT_OFFLINE is set: notebooks run in offline simulation mode.".format(where)
+        return "API key {0}, but KIT_OFFLINE or KIT_SIMULATOR_URL is set: notebooks run in offline simulation mode.".format(where)
     if where:
         return "API key {0}: notebooks will call the real API (this may cost money).".format(where)
     return (

@@ -9,9 +9,9 @@ Rules, in order:
    ``override=False``: a variable already in the environment wins, and we say so.
 2. ``OPENAI_BASE_URL`` is the SDK's variable; the legacy ``OPENAI_API_BASE`` of older
    guides is accepted with a warning.
-3. Mode: ``KIT_OFFLINE=1`` forces **offline**; a base URL equal to ``KIT_SIMULATOR_URL``
-   (a shared simulator) is **offline**; any other base URL is a **compatible** endpoint; a
-   key alone is **live**; nothing at all is **offline**.
+3. Mode: ``KIT_OFFLINE=1`` forces **offline**; ``KIT_SIMULATOR_URL`` (a shared simulator)
+   means **offline** unless ``OPENAI_BASE_URL`` names another endpoint; any other base URL
+   is a **compatible** endpoint; a key alone is **live**; nothing at all is **offline**.
 """
 
 from __future__ import annotations
@@ -94,14 +94,10 @@ def load_settings(env_file: str | Path | None = None, local_simulator_url: str |
         path = None
 
     key = _clean(os.environ.get("OPENAI_API_KEY"))
+    file_key = _clean(from_file.get("OPENAI_API_KEY"))
+    key_conflict = bool(before["OPENAI_API_KEY"] and file_key and file_key != key)
     if before["OPENAI_API_KEY"]:
         key_source = "environment"
-        file_key = _clean(from_file.get("OPENAI_API_KEY"))
-        if file_key and file_key != key:
-            notes.append(
-                "OPENAI_API_KEY is set in the environment and in .env; the environment wins (override=False). "
-                "/ 环境变量和 .env 都设置了 OPENAI_API_KEY，环境变量优先。"
-            )
     elif key:
         key_source = ".env"
     else:
@@ -120,7 +116,7 @@ def load_settings(env_file: str | Path | None = None, local_simulator_url: str |
     simulator_url = _clean(os.environ.get("KIT_SIMULATOR_URL"))
     forced = (os.environ.get("KIT_OFFLINE") or "").strip().lower() in _TRUE
     shared = False
-    if forced or _same_url(base_url, simulator_url):
+    if forced or (simulator_url and (not base_url or _same_url(base_url, simulator_url))):
         mode, shared = OFFLINE, bool(simulator_url)
     elif _same_url(base_url, local_simulator_url):
         mode = OFFLINE
@@ -130,7 +126,11 @@ def load_settings(env_file: str | Path | None = None, local_simulator_url: str |
         mode = LIVE
     else:
         mode = OFFLINE
-        shared = bool(simulator_url)
+    if key_conflict and mode != OFFLINE:  # offline, no key is sent, so which one won does not matter
+        notes.append(
+            "OPENAI_API_KEY is set in the environment and in .env; the environment wins (override=False). "
+            "/ 环境变量和 .env 都设置了 OPENAI_API_KEY，环境变量优先。"
+        )
 
     model = _clean(os.environ.get("OPENAI_MODEL")) or models.DEFAULT_MODEL
     vision = _clean(os.environ.get("OPENAI_VISION_MODEL")) or models.DEFAULT_VISION_MODEL

@@ -4,7 +4,7 @@
     python tools/regen_outputs.py notebooks/zh/01_api_key_setup.ipynb
 
 Runs each notebook top to bottom in a fresh kernel, in its own folder, in exactly the
-sealed environment the test suite uses (tests/offline_env.py), and writes it back.
+sealed environment the test suite uses (tools/offline_env.py), and writes it back.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from offline_env import seal_environment  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from helpers.offline import Simulator  # noqa: E402
+from tools.offline_env import seal_environment  # noqa: E402
 
 
 def regenerate(path: Path) -> float:

@@ -69,7 +69,8 @@ def check_model(body: dict, extra_models: frozenset[str]) -> str:
 def configured_models() -> frozenset[str]:
     """Models named in this process's configuration (served even if the SDK lacks them)."""
     names = (os.environ.get("OPENAI_MODEL"), os.environ.get("OPENAI_VISION_MODEL"))
-    return frozenset(n.strip() for n in names if n and n.strip())
+    # A retired model stays retired even when configured: the learner must see its 404.
+    return frozenset(n.strip() for n in names if n and n.strip() and not model_table.is_retired(n.strip()))
 
 
 def model_available(model: str, extra_models: frozenset[str]) -> bool:
@@ -88,7 +89,7 @@ def number(body: dict, name: str, low: float | None, high: float | None, integer
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
         raise errors.invalid_type(name, "an integer" if integer else "a number", value)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise errors.out_of_range(name, value, low, high)
+        raise errors.out_of_range(name, value, low, high, integer)
     return value
 
 

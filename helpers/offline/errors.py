@@ -82,8 +82,9 @@ def invalid_type(name: str, expected: str, got: object) -> SimError:
     )
 
 
-def out_of_range(name: str, value: float, low: float | None, high: float | None) -> SimError:
-    kind = "integer" if isinstance(value, int) else "decimal"
+def out_of_range(name: str, value: float, low: float | None, high: float | None, integer: bool = False) -> SimError:
+    # The code follows the parameter's type, not the value's: temperature=3 is a decimal.
+    kind = "integer" if integer else "decimal"
     if low is not None and value < low:
         return SimError(
             400,

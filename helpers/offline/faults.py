@@ -23,6 +23,7 @@ Kinds:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .errors import SimError
@@ -56,10 +57,12 @@ def parse(value: str | None) -> Fault | None:
         try:
             number = float(raw)
         except ValueError:
-            raise SimError(400, f"Bad {HEADER} option '{option}': expected name=number.", param=HEADER) from None
-        if name == "times" and number >= 0:
+            number = math.nan
+        if not math.isfinite(number):
+            raise SimError(400, f"Bad {HEADER} option '{option}': expected name=number.", param=HEADER)
+        if name == "times" and 0 <= number <= 100:
             fault.times = int(number)
-        elif name == "retry_after" and number >= 0:
+        elif name == "retry_after" and 0 <= number <= 3600:
             fault.retry_after = number
         elif name == "seconds" and 0 <= number <= MAX_SLOW_SECONDS:
             fault.seconds = number

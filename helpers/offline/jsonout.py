@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from typing import Any
 
@@ -167,20 +168,34 @@ class _Builder:
             text = text + "x" * (int(low) - len(text))
         return text
 
-    def _number(self, schema: dict, path: str, depth: int) -> float | int:
-        low = schema.get("minimum", schema.get("exclusiveMinimum"))
-        high = schema.get("maximum", schema.get("exclusiveMaximum"))
-        value: float = 1 + self.pick(path, 5)
-        if low is not None and value <= low:
-            value = low + 1
-        if high is not None and value >= high:
-            value = high if "maximum" in schema else high - 1
-        if low is not None and value < low:
-            value = low
-        return value
+    def _number(self, schema: dict, path: str, depth: int, integer: bool = False) -> float | int:
+        low, low_open = schema.get("minimum", schema.get("exclusiveMinimum")), "minimum" not in schema
+        high, high_open = schema.get("maximum", schema.get("exclusiveMaximum")), "maximum" not in schema
+
+        def fits(v: float) -> bool:
+            above = low is None or (v > low if low_open else v >= low)
+            return above and (high is None or (v < high if high_open else v <= high))
+
+        candidate: float = 1 + self.pick(path, 5)
+        step = schema.get("multipleOf") or (1 if integer else None)
+        if step:
+            k = math.ceil((candidate if low is None else low) / step)
+            for _ in range(10_000):
+                value = round(k * step, 10)
+                if fits(value):
+                    return int(value) if integer else value
+                if high is not None and value > high:
+                    break
+                k += 1
+            raise SimError(400, f"Invalid schema at '{path}': no number fits its bounds and multipleOf.", param="response_format")
+        if fits(candidate):
+            return candidate
+        if low is not None and high is not None:
+            return (low + high) / 2
+        return low + 1 if low is not None else high - 1
 
     def _integer(self, schema: dict, path: str, depth: int) -> int:
-        return int(self._number(schema, path, depth))
+        return int(self._number(schema, path, depth, integer=True))
 
     def _boolean(self, schema: dict, path: str, depth: int) -> bool:
         return self.pick(path, 2) == 0

@@ -99,13 +99,18 @@ class _Handler(BaseHTTPRequestHandler):
             if self.server.verbose:
                 sys.stderr.write(f"[offline simulator] internal error: {exc!r}\n")
             reply = JsonReply(500, SimError(500, f"Offline simulator internal error: {type(exc).__name__}.", type="server_error").body())
-        headers = {**_rate_headers(raw), "x-request-id": "req_" + common.request_id(method, self.path, raw)}
+        headers = {**_rate_headers(raw), "x-request-id": "req_" + self._request_id(method, raw)}
         self._pause(self._latency(LATENCY_HEADER, "latency_ms", MAX_LATENCY_MS))
         if isinstance(reply, StreamReply):
             self._send_stream(reply, headers)
         else:
             self._pause(reply.tokens * self._latency(TOKEN_LATENCY_HEADER, "token_latency_ms", MAX_TOKEN_LATENCY_MS))
             self._send_json(reply, headers)
+
+    def _request_id(self, method: str, raw: bytes) -> str:
+        # Stable for the same request, different for each retry and each injected fault.
+        attempt = self.headers.get("x-stainless-retry-count", "0")
+        return common.request_id(method, self.path, raw, attempt, self.headers.get(faults.HEADER, ""))
 
     def _read_body(self) -> bytes:
         length_text = self.headers.get("Content-Length")

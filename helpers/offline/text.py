@@ -67,6 +67,13 @@ def quote(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def quoted(text: str, zh: bool, limit: int = 60) -> str:
+    """``text`` in quotation marks, ending the sentence unless the quote already does."""
+    inner = quote(text, limit)
+    end = "" if inner.endswith(("。", "！", "？", ".", "!", "?", "…")) else ("。" if zh else ".")
+    return f"“{inner}”{end}"
+
+
 def variant(seed: object, index: int, options: int) -> int:
     """Which wording to use: choice ``index`` without a seed, else derived from the seed."""
     if seed is None:
@@ -123,26 +130,27 @@ def compose_reply(prompt: Prompt, seed: object = None, index: int = 0, extra: li
     parts = [_OPENERS[lang][variant(seed, index, len(_OPENERS[lang]))]]
     question = prompt.last_user
     if question:
-        parts.append(f"你的问题是：“{quote(question)}”。" if zh else f"You asked: “{quote(question)}”.")
+        parts.append(f"你的问题是：{quoted(question, zh)}" if zh else f"You asked: {quoted(question, zh)}")
     parts.extend(extra or [])
     instructions = [t.text for t in prompt.turns if t.role in ("system", "developer") and t.text]
     if instructions:
-        text = quote(instructions[-1])
-        parts.append(f"我会遵循这条指令：“{text}”。" if zh else f"I follow your instruction: “{text}”.")
+        text = quoted(instructions[-1], zh)
+        parts.append(f"我会遵循这条指令：{text}" if zh else f"I follow your instruction: {text}")
     users = [t.text for t in prompt.turns if t.role == "user"]
     if len(users) > 1:
-        earlier = quote(users[-2], 40)
+        earlier = quoted(users[-2], zh, 40)
         parts.append(
-            f"这是第 {len(users)} 轮对话；你上一条消息是：“{earlier}”。"
+            f"这是第 {len(users)} 轮对话；你上一条消息是：{earlier}"
             if zh
-            else f"This is turn {len(users)} of the conversation; your previous message was: “{earlier}”."
+            else f"This is turn {len(users)} of the conversation; your previous message was: {earlier}"
         )
     replies = [t.text for t in prompt.turns if t.role == "assistant"]
     if replies:
+        latest = quoted(replies[-1], zh, 40)
         parts.append(
-            f"我看到了 {len(replies)} 条之前的 assistant 回复（示例或历史），最近一条是：“{quote(replies[-1], 40)}”。"
+            f"我看到了 {len(replies)} 条之前的 assistant 回复（示例或历史），最近一条是：{latest}"
             if zh
-            else f"I see {len(replies)} earlier assistant replies (examples or history); the latest: “{quote(replies[-1], 40)}”."
+            else f"I see {len(replies)} earlier assistant replies (examples or history); the latest: {latest}"
         )
     summary = _roles_summary(prompt, lang)
     parts.append(f"消息角色：{summary}。" if zh else f"Messages by role: {summary}.")

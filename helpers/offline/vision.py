@@ -132,7 +132,8 @@ def _describe(raw: bytes, info: ImageInfo) -> None:
             info.width, info.height = img.size
             small = img.convert("RGB")
             small.thumbnail((64, 64))
-            pixels = list(small.getdata())
+            flat = small.tobytes()
+            pixels = [tuple(flat[i : i + 3]) for i in range(0, len(flat), 3)]
     except SimError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):

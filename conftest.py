@@ -1,5 +1,8 @@
 """One offline simulator for the whole run, and no way out to the network.
 
+This file sits at the root so it also applies when only notebooks are collected
+(``pytest notebooks/zh/01_api_key_setup.ipynb``).
+
 The simulator starts in ``pytest_configure`` because pytest fixtures never run for nbval
 items (the notebooks). Every notebook kernel inherits this process's environment, so
 unmodified ``OpenAI()`` calls in a lesson reach the simulator.
@@ -10,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.offline import Simulator
-from offline_env import seal_environment
+from tools.offline_env import seal_environment
 
 _SIMULATOR: Simulator | None = None
 
