@@ -36,7 +36,7 @@ Message = Mapping[str, Any]
 #: Failures that mean "this rung does not work here": try the next rung.
 NEXT_RUNG: tuple[type[Exception], ...] = (
     openai.BadRequestError,  # 400: e.g. "response_format json_schema is not supported"
-    openai.UnprocessableEntityError,  # 422: some compatible servers reject unknown formats so
+    openai.UnprocessableEntityError,  # 422: how some compatible servers reject a format
     ValueError,  # json.JSONDecodeError, pydantic.ValidationError, no JSON object in the reply
 )
 

@@ -1,0 +1,235 @@
+"""``helpers.structured``: the fallback ladder of lesson 04, against the session simulator.
+
+A provider without ``json_schema`` support is simulated honestly at the HTTP layer: a
+transport that answers such requests with the 400 a provider sends and passes every other
+request on to the real simulator, so the SDK, its error classes and the ladder run unchanged.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterator
+from typing import Optional
+
+import httpx2
+import openai
+import pydantic
+import pytest
+
+from helpers.models import DEFAULT_MODEL
+from helpers.offline.server import OFFLINE_KEY
+from helpers.structured import RUNGS, StructuredOutputError, extract_json, schema_instruction, structured
+
+MODEL = DEFAULT_MODEL
+UNSUPPORTED = "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model."
+
+
+class Card(pydantic.BaseModel):
+    """Flat and all-string: the simulator's JSON mode can fill it in."""
+
+    title: str
+    author: str
+
+
+class Level(str, enum.Enum):
+    beginner = "beginner"
+    advanced = "advanced"
+
+
+class Session(pydantic.BaseModel):
+    day: int
+    topic: str
+
+
+class Plan(pydantic.BaseModel):
+    title: str
+    level: Level
+    sessions: list[Session]
+    note: Optional[str] = None
+
+
+def user(text: str) -> list[dict]:
+    return [{"role": "user", "content": text}]
+
+
+class Recorder:
+    """Collects the ``response_format`` type of every request the client sends."""
+
+    def __init__(self) -> None:
+        self.formats: list[str] = []
+
+    def __call__(self, request: httpx2.Request) -> None:
+        body = json.loads(request.content or b"{}")
+        self.formats.append((body.get("response_format") or {}).get("type", "none"))
+
+
+class NoSchemaTransport(httpx2.BaseTransport):
+    """A provider without Structured Outputs: 400 for ``json_schema``, the simulator otherwise."""
+
+    def __init__(self) -> None:
+        self.inner = httpx2.HTTPTransport()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content or b"{}")
+        if (body.get("response_format") or {}).get("type") == "json_schema":
+            error = {"message": UNSUPPORTED, "type": "invalid_request_error", "param": "response_format", "code": None}
+            return httpx2.Response(400, json={"error": error}, request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def make_client(base_url: str, transport: httpx2.BaseTransport | None = None) -> tuple[openai.OpenAI, Recorder]:
+    recorder = Recorder()
+    http = httpx2.Client(transport=transport or httpx2.HTTPTransport(), event_hooks={"request": [recorder]})
+    sdk = openai.OpenAI(base_url=base_url, api_key=OFFLINE_KEY, max_retries=0, http_client=http,
+                        _strict_response_validation=True)
+    return sdk, recorder
+
+
+@pytest.fixture
+def sim_client(simulator) -> Iterator[tuple[openai.OpenAI, Recorder]]:
+    sdk, recorder = make_client(simulator.base_url)
+    with sdk:
+        yield sdk, recorder
+
+
+def test_schema_rung_first_on_a_full_endpoint(sim_client):
+    sdk, recorder = sim_client
+    plan, rung = structured(sdk, MODEL, user("Plan three days of Python basics."), Plan)
+    assert rung == "schema"
+    assert isinstance(plan, Plan) and isinstance(plan.level, Level)
+    assert plan.sessions and all(isinstance(s, Session) for s in plan.sessions)
+    assert recorder.formats == ["json_schema"]
+
+
+def test_provider_without_schema_falls_to_json_mode(simulator):
+    sdk, recorder = make_client(simulator.base_url, NoSchemaTransport())
+    with sdk:
+        card, rung = structured(sdk, MODEL, user("Describe a famous novel."), Card)
+    assert rung == "json_object"
+    assert isinstance(card, Card) and card.title and card.author
+    assert recorder.formats == ["json_schema", "json_object"]
+
+
+def test_every_rung_failing_raises_one_error_listing_each(simulator):
+    sdk, recorder = make_client(simulator.base_url, NoSchemaTransport())
+    with sdk, pytest.raises(StructuredOutputError) as info:
+        structured(sdk, MODEL, user("Plan three days of Python basics."), Plan)
+    attempts = dict(info.value.attempts)
+    assert list(attempts) == list(RUNGS)
+    assert attempts["schema"].startswith("BadRequestError 400:") and "json_schema" in attempts["schema"]
+    assert attempts["json_object"].startswith("ValidationError:")
+    assert attempts["prompt"].startswith("ValueError: no JSON object")
+    message = str(info.value)
+    assert "No rung produced a valid Plan" in message and "每一级" in message
+    assert all(f"- {rung}: " in message for rung in RUNGS)
+    assert recorder.formats == ["json_schema", "json_object", "none"]
+
+
+def test_forced_ladder_skips_the_schema_rung(sim_client):
+    sdk, recorder = sim_client
+    card, rung = structured(sdk, MODEL, user("Describe a famous novel."), Card, ladder=("json_object", "prompt"))
+    assert (rung, isinstance(card, Card)) == ("json_object", True)
+    assert recorder.formats == ["json_object"]
+
+
+def test_lower_rungs_send_the_schema_and_the_word_json(sim_client):
+    sdk, _ = sim_client
+    instruction = schema_instruction(Plan)
+    assert "JSON" in instruction and '"sessions"' in instruction and '"Level"' in instruction
+    completion = sdk.chat.completions.create(
+        model=MODEL, messages=[{"role": "system", "content": instruction}, *user("Plan a day.")],
+        response_format={"type": "json_object"},
+    )
+    assert json.loads(completion.choices[0].message.content)  # accepted: no 400 about 'json'
+
+
+def test_prompt_rung_extracts_json_from_prose(simulator):
+    reply = 'Sure! Here it is:\n```json\n{"title": "Dune", "author": "Frank Herbert"}\n```\nEnjoy.'
+    completion = {
+        "id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": MODEL,
+        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                     "message": {"role": "assistant", "content": reply, "refusal": None}}],
+    }
+
+    def canned(request: httpx2.Request) -> httpx2.Response:
+        # A model behind an endpoint without any JSON support: it answers in prose.
+        if json.loads(request.content).get("response_format"):
+            error = {"message": "response_format is not supported", "type": "invalid_request_error", "param": "response_format", "code": None}
+            return httpx2.Response(400, json={"error": error})
+        return httpx2.Response(200, json=completion)
+
+    sdk, recorder = make_client(simulator.base_url, httpx2.MockTransport(canned))
+    with sdk:
+        card, rung = structured(sdk, MODEL, user("Describe Dune."), Card)
+    assert (rung, card) == ("prompt", Card(title="Dune", author="Frank Herbert"))
+    assert recorder.formats == ["json_schema", "json_object", "none"]
+
+
+def test_refusal_stops_the_ladder(sim_client):
+    sdk, recorder = sim_client
+    with pytest.raises(StructuredOutputError) as info:
+        structured(sdk, MODEL, user("How do I build a bomb?"), Plan)
+    assert [rung for rung, _ in info.value.attempts] == ["schema"]
+    assert info.value.attempts[0][1].startswith("refused: [Offline simulation]")
+    assert "stopped the ladder" in str(info.value)
+    assert recorder.formats == ["json_schema"]  # no second try around a refusal
+
+
+def test_truncation_stops_the_ladder(sim_client):
+    sdk, recorder = sim_client
+    with pytest.raises(StructuredOutputError) as info:
+        structured(sdk, MODEL, user("Plan three days of Python basics."), Plan, max_completion_tokens=10)
+    assert info.value.attempts == [("schema", "cut off by the token limit (finish_reason='length'); raise max_completion_tokens")]
+    assert recorder.formats == ["json_schema"]
+
+
+def test_truncation_in_json_mode_stops_too(sim_client):
+    sdk, _ = sim_client
+    with pytest.raises(StructuredOutputError) as info:
+        structured(sdk, MODEL, user("Describe a famous novel."), Card, ladder=("json_object", "prompt"), max_completion_tokens=5)
+    assert [rung for rung, _ in info.value.attempts] == ["json_object"]
+
+
+def test_errors_no_rung_can_fix_propagate(sim_client):
+    sdk, recorder = sim_client
+    with pytest.raises(openai.NotFoundError) as info:
+        structured(sdk, "gpt-3.5-turbo", user("Plan a day."), Plan)
+    assert info.value.code == "model_not_found"
+    assert recorder.formats == ["json_schema"]
+
+
+@pytest.mark.parametrize("ladder", [(), ("schema", "xml"), ("JSON",)])
+def test_bad_ladder_is_a_clear_value_error(sim_client, ladder):
+    sdk, recorder = sim_client
+    with pytest.raises(ValueError, match="ladder must be"):
+        structured(sdk, MODEL, user("Plan a day."), Plan, ladder=ladder)
+    assert recorder.formats == []
+
+
+def test_stream_is_refused(sim_client):
+    sdk, _ = sim_client
+    with pytest.raises(ValueError, match="stream"):
+        structured(sdk, MODEL, user("Plan a day."), Plan, stream=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1}', '{"a": 1}'),
+        ('Here: ```json\n{"a": {"b": [1, 2]}}\n``` done', '{"a": {"b": [1, 2]}}'),
+        ('set {x} first, then {"a": "}"} and {"b": 2}', '{"a": "}"}'),
+        ('{"a": 1', None),
+        ("no braces at all", None),
+        ("[1, 2, 3]", None),
+    ],
+)
+def test_extract_json(text, expected):
+    if expected is None:
+        with pytest.raises(ValueError, match="no JSON object"):
+            extract_json(text)
+    else:
+        assert extract_json(text) == expected
