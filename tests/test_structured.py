@@ -65,14 +65,16 @@ class Recorder:
 
 
 class NoSchemaTransport(httpx2.BaseTransport):
-    """A provider without Structured Outputs: 400 for ``json_schema``, the simulator otherwise."""
+    """A provider without Structured Outputs (and optionally without JSON mode): 400 for the
+    unsupported ``response_format`` types, the simulator otherwise."""
 
-    def __init__(self) -> None:
+    def __init__(self, unsupported: tuple[str, ...] = ("json_schema",)) -> None:
         self.inner = httpx2.HTTPTransport()
+        self.unsupported = unsupported
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content or b"{}")
-        if (body.get("response_format") or {}).get("type") == "json_schema":
+        if (body.get("response_format") or {}).get("type") in self.unsupported:
             error = {"message": UNSUPPORTED, "type": "invalid_request_error", "param": "response_format", "code": None}
             return httpx2.Response(400, json={"error": error}, request=request)
         return self.inner.handle_request(request)
@@ -114,14 +116,23 @@ def test_provider_without_schema_falls_to_json_mode(simulator):
     assert recorder.formats == ["json_schema", "json_object"]
 
 
-def test_every_rung_failing_raises_one_error_listing_each(simulator):
+def test_json_mode_rung_follows_the_schema_it_is_given(simulator):
+    # The lower rung writes the schema into the messages; the answer must follow it.
     sdk, recorder = make_client(simulator.base_url, NoSchemaTransport())
+    with sdk:
+        plan, rung = structured(sdk, MODEL, user("Plan three days of Python basics."), Plan)
+    assert rung == "json_object" and isinstance(plan, Plan) and isinstance(plan.level, Level)
+    assert recorder.formats == ["json_schema", "json_object"]
+
+
+def test_every_rung_failing_raises_one_error_listing_each(simulator):
+    sdk, recorder = make_client(simulator.base_url, NoSchemaTransport(("json_schema", "json_object")))
     with sdk, pytest.raises(StructuredOutputError) as info:
         structured(sdk, MODEL, user("Plan three days of Python basics."), Plan)
     attempts = dict(info.value.attempts)
     assert list(attempts) == list(RUNGS)
     assert attempts["schema"].startswith("BadRequestError 400:") and "json_schema" in attempts["schema"]
-    assert attempts["json_object"].startswith("ValidationError:")
+    assert attempts["json_object"].startswith("BadRequestError 400:")
     assert attempts["prompt"].startswith("ValueError: no JSON object")
     message = str(info.value)
     assert "No rung produced a valid Plan" in message and "每一级" in message

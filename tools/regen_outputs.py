@@ -29,7 +29,7 @@ def regenerate(path: Path) -> float:
     """Execute ``path`` in place; return the seconds it took."""
     nb = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False, coalesce_streams=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     elapsed = time.perf_counter() - started

@@ -154,8 +154,11 @@ class Outcome:
 def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: list[str], limit: int | None) -> Outcome:
     """One reply to ``prompt`` in the requested format, after ``stop`` and the token limit."""
     lang = prompt.language
-    if fmt.kind == "json_schema" and jsonout.should_refuse(prompt):
-        return Outcome(None, jsonout.refusal_text(prompt), "stop")
+    if jsonout.should_refuse(prompt):
+        # Structured Outputs put a refusal in its own field; otherwise it is the content.
+        if fmt.kind == "json_schema":
+            return Outcome(None, jsonout.refusal_text(prompt), "stop")
+        return Outcome(jsonout.refusal_text(prompt), None, "stop")
     extra = [vision.describe(img, i + 1, lang) for i, img in enumerate(prompt.images())]
     reply = text.compose_reply(prompt, seed, index, extra)
     if fmt.kind == "json_object":

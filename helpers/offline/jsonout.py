@@ -43,8 +43,49 @@ def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _embedded_objects(prompt: Prompt) -> list[dict]:
+    """JSON objects written into the messages (a schema or an example to follow)."""
+    decoder = json.JSONDecoder()
+    found: list[dict] = []
+    for turn in prompt.turns:
+        index = turn.text.find("{")
+        while index != -1:
+            try:
+                value, end = decoder.raw_decode(turn.text, index)
+            except json.JSONDecodeError:
+                index = turn.text.find("{", index + 1)
+                continue
+            if isinstance(value, dict) and value:
+                found.append(value)
+            index = turn.text.find("{", end)
+    return found
+
+
+def _infer_schema(value: Any) -> dict:
+    """The shape of an example value, as a schema (so the answer follows the example)."""
+    if isinstance(value, dict):
+        return {"type": "object", "properties": {k: _infer_schema(v) for k, v in value.items()}}
+    if isinstance(value, list):
+        return {"type": "array", "items": _infer_schema(value[0]) if value else {"type": "string"}, "minItems": min(len(value), 2)}
+    kinds = {bool: "boolean", int: "integer", float: "number", type(None): "null"}
+    return {"type": kinds.get(type(value), "string")}
+
+
 def json_object(prompt: Prompt, answer: str) -> dict[str, Any]:
-    """A JSON object for JSON mode that fits what the prompt asked."""
+    """A JSON object for JSON mode that fits what the prompt asked.
+
+    In order: a JSON Schema or an example object written in the messages is followed; a
+    question about the time gets the simulator's real clock; keys named in quotes or
+    backticks are filled; otherwise the plain answer is wrapped.
+    """
+    for obj in reversed(_embedded_objects(prompt)):
+        is_schema = "properties" in obj or obj.get("type") == "object"
+        try:
+            value = schema_instance(obj if is_schema else _infer_schema(obj), prompt)
+        except SimError:
+            continue
+        if isinstance(value, dict):
+            return value
     if wants_time(prompt):
         now = dt.datetime.now().astimezone()
         return {
@@ -91,7 +132,8 @@ class _Builder:
         self.time = wants_time(prompt)
 
     def pick(self, path: str, n: int) -> int:
-        return 0 if self.seed is None else stable_hash("schema", self.seed, path) % n
+        # Varies by position (array items differ) and by seed; the same request, the same pick.
+        return stable_hash("schema", self.seed, path) % n
 
     def build(self, schema: Any, path: str, depth: int) -> Any:
         if schema is True or schema == {}:

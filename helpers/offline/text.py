@@ -150,7 +150,7 @@ def compose_reply(prompt: Prompt, seed: object = None, index: int = 0, extra: li
         parts.append(
             f"我看到了 {len(replies)} 条之前的 assistant 回复（示例或历史），最近一条是：{latest}"
             if zh
-            else f"I see {len(replies)} earlier assistant replies (examples or history); the latest: {latest}"
+            else f"I see {len(replies)} earlier assistant {'reply' if len(replies) == 1 else 'replies'} (examples or history); the latest: {latest}"
         )
     summary = _roles_summary(prompt, lang)
     parts.append(f"消息角色：{summary}。" if zh else f"Messages by role: {summary}.")
