@@ -46,7 +46,7 @@ def _open(source: ImageSource) -> Image.Image:
         raise ImageInputError(
             f"Image file not found: {path}. Check the name and that the path is relative to the notebook's folder "
             f"(for example '../images/sunset.png'). / 找不到图片文件：{path}。请检查文件名，"
-            f"并确认路径是相对于 notebook 所在文件夹的（例如 '../images/sunset.png'）。"
+            f"并确认路径是相对于笔记本所在文件夹的（例如 '../images/sunset.png'）。"
         )
     try:
         with Image.open(path) as img:
