@@ -134,29 +134,34 @@ def _rung_schema(
     return parsed
 
 
+def _instructed_reply(
+    client: openai.OpenAI, model: str, messages: list[Message], schema_model: type[ModelT],
+    params: dict[str, Any], attempts: list[tuple[str, str]], rung: str, **extra: Any,
+) -> str:
+    """The reply text to ``messages`` with the schema written into them (the lower rungs)."""
+    completion = client.chat.completions.create(
+        model=model,
+        messages=_with_instruction(messages, schema_model),  # type: ignore[arg-type]
+        **extra,
+        **params,
+    )
+    return _check_choice(completion, rung, attempts)
+
+
 def _rung_json_object(
     client: openai.OpenAI, model: str, messages: list[Message], schema_model: type[ModelT],
     params: dict[str, Any], attempts: list[tuple[str, str]],
 ) -> ModelT:
-    completion = client.chat.completions.create(
-        model=model,
-        messages=_with_instruction(messages, schema_model),  # type: ignore[arg-type]
-        response_format={"type": "json_object"},
-        **params,
-    )
-    return schema_model.model_validate_json(_check_choice(completion, "json_object", attempts))
+    text = _instructed_reply(client, model, messages, schema_model, params, attempts, "json_object",
+                             response_format={"type": "json_object"})
+    return schema_model.model_validate_json(text)
 
 
 def _rung_prompt(
     client: openai.OpenAI, model: str, messages: list[Message], schema_model: type[ModelT],
     params: dict[str, Any], attempts: list[tuple[str, str]],
 ) -> ModelT:
-    completion = client.chat.completions.create(
-        model=model,
-        messages=_with_instruction(messages, schema_model),  # type: ignore[arg-type]
-        **params,
-    )
-    text = _check_choice(completion, "prompt", attempts)
+    text = _instructed_reply(client, model, messages, schema_model, params, attempts, "prompt")
     return schema_model.model_validate_json(extract_json(text))
 
 

@@ -35,12 +35,7 @@ def _part_text_and_images(content: Any, where: str) -> tuple[str, list[vision.Im
                 raise errors.missing_param(f"{where}.content[{j}].image_url")
             images.append(vision.inspect_image(image.get("url"), image.get("detail", "auto")))
         else:
-            raise errors.SimError(
-                400,
-                f"Invalid value: '{kind}'. Supported content part types here are: 'text' and 'image_url'.",
-                param=f"{where}.content[{j}].type",
-                code="invalid_value",
-            )
+            raise errors.unsupported_part(kind, f"{where}.content[{j}]", "'text' and 'image_url'")
     return "\n".join(texts), images
 
 

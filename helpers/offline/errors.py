@@ -102,3 +102,13 @@ def out_of_range(name: str, value: float, low: float | None, high: float | None,
 
 def invalid_value(name: str, message: str) -> SimError:
     return SimError(400, message, param=name, code="invalid_value")
+
+
+def unsupported_part(kind: object, where: str, supported: str) -> SimError:
+    """A content part of a type this endpoint does not take."""
+    return SimError(
+        400,
+        f"Invalid value: '{kind}'. Supported values are: {supported}.",
+        param=f"{where}.type",
+        code="invalid_value",
+    )

@@ -28,12 +28,7 @@ def _content(content: Any, where: str) -> tuple[str, list[vision.ImageInfo]]:
         elif kind == "input_image":
             images.append(vision.inspect_image(part.get("image_url"), part.get("detail", "auto")))
         else:
-            raise errors.SimError(
-                400,
-                f"Invalid value: '{kind}'. Supported values are: 'input_text', 'input_image' and 'output_text'.",
-                param=f"{where}.content[{j}].type",
-                code="invalid_value",
-            )
+            raise errors.unsupported_part(kind, f"{where}.content[{j}]", "'input_text', 'input_image' and 'output_text'")
     return "\n".join(texts), images
 
 

@@ -4,7 +4,9 @@ A ``data:image/...;base64,`` URL is decoded with Pillow and described from its p
 (size, dominant colours, brightness). A remote URL is never fetched offline; the reply
 says so. Image tokens follow the published tile rules: 85 tokens at ``low`` detail; at
 ``high`` the image is fitted into 2048x2048, its short side scaled to 768, and each
-512-pixel tile costs 170 tokens on top of the 85 base tokens.
+512-pixel tile costs 170 tokens on top of the 85 base tokens. ``auto`` and ``original``
+are counted like ``high`` (the real API decides ``auto`` itself), and a remote image the
+simulator cannot see is counted as if it were 1024x1024.
 """
 
 from __future__ import annotations
