@@ -65,10 +65,15 @@ class BudgetGuard:
                 self.spent += actual
 
     def create(self, client: Any, *, model: str, messages: list[dict[str, Any]], max_completion_tokens: int, **params: Any) -> Any:
-        """``client.chat.completions.create`` behind the guard (``max_completion_tokens`` is required)."""
+        """``client.chat.completions.create`` behind the guard (``max_completion_tokens`` is required).
+
+        The worst case is the prompt's text tokens plus ``n`` times ``max_completion_tokens``
+        (images in ``messages`` are not estimated: leave room for them in the limit).
+        """
         from .tokens import count_message_tokens
 
-        with self.reserve(model, count_message_tokens(messages), max_completion_tokens) as slot:
+        choices = params.get("n") or 1
+        with self.reserve(model, count_message_tokens(messages), max_completion_tokens * choices) as slot:
             slot["response"] = client.chat.completions.create(
                 model=model, messages=messages, max_completion_tokens=max_completion_tokens, **params
             )

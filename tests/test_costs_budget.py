@@ -108,3 +108,12 @@ def test_budget_guard_holds_under_concurrency(client):
 def test_budget_guard_rejects_bad_limits(bad):
     with pytest.raises(ValueError):
         BudgetGuard(bad)
+
+
+def test_budget_guard_reserves_for_every_choice(client):
+    # n=3 bills three completions, so the worst case must be three times the cap.
+    one = estimate_cost(DEFAULT_MODEL, 20, 40)
+    guard = BudgetGuard(one * 2)
+    with pytest.raises(BudgetExceeded):
+        guard.create(client, model=DEFAULT_MODEL, messages=MESSAGES, max_completion_tokens=40, n=3)
+    assert guard.spent == 0
