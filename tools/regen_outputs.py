@@ -10,6 +10,8 @@ sealed environment the test suite uses (tools/offline_env.py), and writes it bac
 from __future__ import annotations
 
 import argparse
+import configparser
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +27,34 @@ from helpers.offline import Simulator  # noqa: E402
 from tools.offline_env import seal_environment  # noqa: E402
 
 
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+
+
+def sanitizers() -> list[tuple[re.Pattern[str], str]]:
+    """The regex/replacement pairs nbval applies before comparing (tests/nbval_sanitize.cfg)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(SANITIZE, encoding="utf-8")
+    return [(re.compile(parser[name]["regex"]), parser[name]["replace"]) for name in parser.sections()]
+
+
+def sanitize(nb: nbformat.NotebookNode) -> None:
+    """Store outputs already sanitized, so a regeneration does not churn ports in git diffs."""
+    pairs = sanitizers()
+
+    def clean(text: str) -> str:
+        for pattern, replacement in pairs:
+            text = pattern.sub(replacement, text)
+        return text
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = clean(output["text"])
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/") and isinstance(value, str):
+                    output["data"][mime] = clean(value)
+
+
 def regenerate(path: Path) -> float:
     """Execute ``path`` in place; return the seconds it took."""
     nb = nbformat.read(path, as_version=4)
@@ -35,6 +65,7 @@ def regenerate(path: Path) -> float:
     elapsed = time.perf_counter() - started
     # Widget state (a tqdm bar, the playground) changes every run and nothing compares it.
     nb.metadata.pop("widgets", None)
+    sanitize(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return elapsed
