@@ -292,7 +292,7 @@ def main() -> int:
         f" model `{DEFAULT_MODEL}`, prompt {MESSAGES[0]['content']!r}.",
         "- Client and servers run in one process: they share the CPUs and the GIL, so these figures are a lower bound.",
         "- Floor: a bare stdlib `ThreadingHTTPServer` (HTTP/1.1 keep-alive) answering fixed bytes"
-        " with TCP_NODELAY (stream: 4 events + `[DONE]` in one write; the simulator sends one flushed chunk per token).",
+        " with TCP_NODELAY (stream: 4 events + `[DONE]` in one write; the simulator sends one event per token, which the SDK parses one by one).",
         "- Streaming latency is the time to the last chunk (`stream_options.include_usage`).",
         "",
     ]

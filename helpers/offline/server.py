@@ -218,6 +218,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_stream(self, reply: StreamReply, headers: dict[str, str]) -> None:
         delay = self._latency(TOKEN_LATENCY_HEADER, "token_latency_ms", MAX_TOKEN_LATENCY_MS)
+        # Without a token delay nobody can watch the pacing: send the events in one write.
+        pending = bytearray()
         try:
             self.send_response(200)
             for name, value in headers.items():
@@ -227,22 +229,29 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             for data, is_token in reply.events:
-                if is_token:
+                if is_token and delay > 0:
                     self._pause(delay)
                 line = f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
                 if reply.named:
                     line = f"event: {data['type']}\n" + line
-                self._chunk(line.encode("utf-8"))
+                pending += self._chunk(line.encode("utf-8"))
+                if delay > 0:
+                    self._write(pending)
             if reply.sse_done:
-                self._chunk(b"data: [DONE]\n\n")
-            self.wfile.write(b"0\r\n\r\n")
-            self.wfile.flush()
+                pending += self._chunk(b"data: [DONE]\n\n")
+            pending += b"0\r\n\r\n"
+            self._write(pending)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True  # the client went away mid-stream; nothing to clean up
 
-    def _chunk(self, data: bytes) -> None:
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+    @staticmethod
+    def _chunk(data: bytes) -> bytes:
+        return b"%x\r\n%s\r\n" % (len(data), data)
+
+    def _write(self, pending: bytearray) -> None:
+        self.wfile.write(bytes(pending))
         self.wfile.flush()
+        pending.clear()
 
 
 class _Disconnect(Exception):
