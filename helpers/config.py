@@ -67,6 +67,21 @@ def find_env_file(start: str | Path | None = None) -> Path | None:
     return None
 
 
+def colab_secret(name: str) -> str | None:
+    """A value from Colab's Secrets panel (the key icon), or None outside Colab or when unset.
+
+    Colab keeps secrets out of the notebook file; the learner grants each notebook access.
+    """
+    try:
+        from google.colab import userdata  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        return _clean(userdata.get(name))
+    except Exception:  # SecretNotFoundError, NotebookAccessError, TimeoutException: not available
+        return None
+
+
 def _same_url(a: str | None, b: str | None) -> bool:
     return bool(a and b) and a.rstrip("/") == b.rstrip("/")  # type: ignore[union-attr]
 
@@ -94,10 +109,16 @@ def load_settings(env_file: str | Path | None = None, local_simulator_url: str |
         path = None
 
     key = _clean(os.environ.get("OPENAI_API_KEY"))
+    colab_key = None if key else colab_secret("OPENAI_API_KEY")
+    if colab_key:
+        key = colab_key
+        os.environ["OPENAI_API_KEY"] = colab_key  # so a lesson's plain OpenAI() finds it too
     file_key = _clean(from_file.get("OPENAI_API_KEY"))
     key_conflict = bool(before["OPENAI_API_KEY"] and file_key and file_key != key)
     if before["OPENAI_API_KEY"]:
         key_source = "environment"
+    elif colab_key:
+        key_source = "Colab Secrets"
     elif key:
         key_source = ".env"
     else:

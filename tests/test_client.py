@@ -299,3 +299,25 @@ def test_key_never_leaks(
     for shown in (str(settings), repr(settings), text, settings.masked_key):
         assert KEY not in shown  # ...and is never shown
     assert KEY[len(PROJ):-4] not in text
+
+
+def test_colab_secret_is_used_when_nothing_else_has_a_key(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    # A stand-in for google.colab.userdata: Colab's Secrets panel, outside Colab.
+    import sys
+    import types
+
+    key = "sk-proj-" + "C" * 40 + "colb"
+    userdata = types.SimpleNamespace(get=lambda name: key if name == "OPENAI_API_KEY" else None)
+    colab = types.ModuleType("google.colab")
+    colab.userdata = userdata  # type: ignore[attr-defined]
+    google = types.ModuleType("google")
+    google.colab = colab  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "google", google)
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.chdir(tmp_path)
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "")  # registered so monkeypatch restores it afterwards
+    settings = helpers.load_settings()
+    assert (settings.mode, settings.key_source, settings.api_key) == ("live", "Colab Secrets", key)
+    assert key not in repr(settings)
