@@ -1,0 +1,501 @@
+"""``helpers.doctor``: one test per set-up problem it diagnoses, plus whole runs.
+
+Every variable a test or a ``.env`` may touch is registered with monkeypatch first, so it is
+restored afterwards whatever ``load_dotenv`` writes. Network checks only ever reach loopback:
+the suite's simulator, or ``127.0.0.1:9`` where nothing listens.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from helpers import config, doctor, plots, tokens
+from helpers.doctor import FAIL, OK, SKIP, WARN
+from helpers.offline import Simulator
+
+ROOT = Path(__file__).resolve().parents[1]
+# Key-like values are built at run time from pieces: no key-like literal sits in this file.
+PROJ = "sk-" + "proj-"
+KEY = PROJ + "Ab3" * 14 + "wxyz"
+HEX_KEY = "sk-" + "0123456789abcdef" * 2
+DEAD = "http://127.0.0.1:9/v1"  # connection refused at once
+VARIABLES = (
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_PROVIDER",
+    "OPENAI_MODEL", "OPENAI_VISION_MODEL", "KIT_SIMULATOR_PROFILE", "OPENAI_ADMIN_KEY",
+    "OPEN_API_KEY", "OPENAI_KEY", "OPENAI_APIKEY", "OPENAI_API_TOKEN", "openai_api_key", "OPENAI_BASEURL",
+    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+    "DEEPSEEK_API_KEY", "DASHSCOPE_API_KEY", "MOONSHOT_API_KEY", "ZHIPUAI_API_KEY", "SILICONFLOW_API_KEY",
+    "OPENROUTER_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_RESOURCE",
+)
+PROXIES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy", "NO_PROXY", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """An empty folder as cwd and nothing configured; the sealed proxies stay unless a test changes them."""
+    monkeypatch.chdir(tmp_path)
+    for name in VARIABLES + PROXIES:
+        monkeypatch.setenv(name, os.environ.get(name, ""))  # records the original state for restoring
+    for name in VARIABLES:
+        monkeypatch.delenv(name)
+    assert config.find_env_file() is None, "a stray .env above the temporary folder would skew these tests"
+    return tmp_path
+
+
+def setenv(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+def write_env(folder: Path, text: str, name: str = ".env") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check(name: str, *, offline: bool = True) -> doctor.Result:
+    """Run one check the way run() does (gathered context, key scrubbing) and return its result."""
+    return doctor.run(offline=offline)[name]
+
+
+def full_text(report: doctor.Report) -> str:
+    return "\n".join(str(doctor.Report(report.results, lang)) for lang in (None, "en", "zh"))
+
+
+def assert_no_key(report: doctor.Report, key: str) -> None:
+    text = full_text(report)
+    secret = key.removeprefix(PROJ).removeprefix("sk-")
+    assert key not in text and secret not in text and secret[:-4] not in text
+
+
+# --------------------------------------------------------------------------- installation
+
+
+def test_python_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert check("python").status == OK
+    monkeypatch.setattr(doctor, "MIN_PYTHON", (99, 0))
+    result = check("python")
+    assert result.status == FAIL and "Python 99.0" in result.fix_en and "99.0" in result.fix_zh
+
+
+def test_packages_against_requirements(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert check("packages").status == OK  # this environment is installed from requirements.txt
+    requirements = write_env(tmp_path, "openai>=99,<100  # too new\npython-dotenv>=1.1,<2\n", "requirements.txt")
+    monkeypatch.setattr(doctor, "REQUIREMENTS", requirements)
+    result = check("packages")
+    assert result.status == FAIL and "openai" in result.en and ">=99" in result.en and "make setup" in result.fix_en
+    assert "python-dotenv" not in result.en
+    write_env(tmp_path, "surely-not-installed-kit-package>=1\n", "requirements.txt")
+    result = check("packages")
+    assert result.status == WARN and "surely-not-installed-kit-package is not installed" in result.en
+
+
+def test_version_comparison_without_packaging(monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = [("3.57.0", ">=3.51,<4"), ("4.0.0", ">=3.51,<4"), ("3.50.9", ">=3.51,<4"), ("1.2.4", ">=1.1,<2"),
+             ("0.4.0", ">=0.4,<0.5"), ("0.5", ">=0.4,<0.5"), ("2.0", "==2"), ("2.1", "!=2.1")]
+    with_packaging = [doctor.satisfies(v, s) for v, s in cases]
+    assert with_packaging == [True, False, False, True, True, False, True, False]
+    assert [doctor._simple_satisfies(v, s) for v, s in cases] == with_packaging
+    monkeypatch.setitem(sys.modules, "packaging.requirements", None)  # import fails: the regex fallback
+    assert doctor.parse_requirement("quicktok-v1>=0.4,<0.5") == ("quicktok-v1", ">=0.4,<0.5")
+
+
+# --------------------------------------------------------------------------- .env and names
+
+
+def test_env_file_found_is_shown_by_path_never_contents(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    write_env(tmp_path, f"OPENAI_API_KEY={KEY}\n")
+    report = doctor.run(offline=True)
+    assert report["env_file"].status == OK and str(tmp_path / ".env") in report["env_file"].en
+    source = report["key_source"]
+    assert source.status == OK and ".env" in source.en and PROJ + "…wxyz" in source.en
+    assert_no_key(report, KEY)
+
+
+def test_env_file_utf16_and_unclosed_quote(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("OPENAI_MODEL=gpt-5.4-mini\n".encode("utf-16"))
+    result = check("env_file")
+    assert result.status == FAIL and "UTF-16" in result.en and "UTF-8" in result.fix_en
+    write_env(tmp_path, 'OPENAI_MODEL=gpt-5.4-mini\nOPENAI_API_KEY="' + KEY + "\n")
+    result = check("env_file")
+    assert result.status == FAIL and "line 2" in result.en and "第 2 行" in result.zh
+
+
+@pytest.mark.parametrize("name", [".env.txt", "env"])
+def test_misnamed_env_file(tmp_path: Path, name: str) -> None:
+    write_env(tmp_path, f"OPENAI_API_KEY={KEY}\n", name)
+    report = doctor.run(offline=True)
+    result = report["env_file_name"]
+    assert result.status == FAIL and name in result.en and ".env" in result.fix_en and "ren " in result.fix_en
+    assert_no_key(report, KEY)
+    write_env(tmp_path, "KIT_OFFLINE=1\n")  # a real .env beside it: the stray file is only ignored
+    assert check("env_file_name").status == WARN
+
+
+@pytest.mark.parametrize("wrong", ["OPEN_API_KEY", "OPENAI_KEY", "OPENAI_APIKEY", "OPENAI_API_TOKEN", "openai_api_key"])
+def test_misspelt_key_variable_in_environment(monkeypatch: pytest.MonkeyPatch, wrong: str) -> None:
+    setenv(monkeypatch, **{wrong: KEY})
+    report = doctor.run(offline=True)
+    result = report["variable_names"]
+    assert result.status == FAIL and wrong in result.en and "OPENAI_API_KEY" in result.fix_en
+    assert "environment" in result.en and "OPENAI_API_KEY" in result.fix_zh
+    assert_no_key(report, KEY)
+    setenv(monkeypatch, OPENAI_API_KEY=KEY)  # the right one is set too: only a stray variable
+    assert check("variable_names").status == WARN
+
+
+def test_misspelt_variables_in_env_file(tmp_path: Path) -> None:
+    write_env(tmp_path, f"OPENAI_KEY={KEY}\nOPENAI_BASEURL=http://localhost:11434/v1\nOPENAI_MODEL=gpt-5.4-mini\n")
+    result = check("variable_names")
+    assert result.status == FAIL and ".env" in result.en
+    assert "rename OPENAI_KEY to OPENAI_API_KEY" in result.fix_en
+    assert "rename OPENAI_BASEURL to OPENAI_BASE_URL" in result.fix_en
+    assert "OPENAI_MODEL " not in result.en  # a right name is never flagged
+
+
+def test_intended_name_leaves_unrelated_names_alone() -> None:
+    for name in ("PATH", "HOME", "OPENAI_ORG_ID", "KIT_OFFLINE", "DEEPSEEK_API_KEY", "MY_OPENAI_NOTES"):
+        assert doctor.intended_name(name, doctor.KNOWN_NAMES + ("DEEPSEEK_API_KEY",)) is None
+    assert doctor.intended_name("KIT_OFLINE") == "KIT_OFFLINE"
+
+
+# --------------------------------------------------------------------------- the key
+
+
+def test_key_source_environment_versus_env_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    other = PROJ + "Zz9" * 14 + "zyxw"
+    write_env(tmp_path, f"OPENAI_API_KEY={other}\n")
+    setenv(monkeypatch, OPENAI_API_KEY=KEY)
+    report = doctor.run(offline=True)
+    result = report["key_source"]
+    assert result.status == WARN and "environment" in result.en and PROJ + "…wxyz" in result.en
+    assert PROJ + "…zyxw" in result.en and "unset OPENAI_API_KEY" in result.fix_en
+    assert_no_key(report, KEY)
+    assert_no_key(report, other)
+
+
+def test_key_source_none_and_colab(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = check("key_source")
+    assert result.status == OK and "offline" in result.en
+    monkeypatch.setattr(config, "colab_secret", lambda name: KEY if name == "OPENAI_API_KEY" else None)
+    report = doctor.run(offline=True)
+    assert "Colab Secrets" in report["key_source"].en and PROJ + "…wxyz" in report["key_source"].en
+    assert_no_key(report, KEY)
+
+
+def test_key_with_quotes_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_KEY=f'"{KEY}"')  # Windows `set OPENAI_API_KEY="sk-..."` keeps the quotes
+    report = doctor.run(offline=True)
+    result = report["key_format"]
+    assert result.status == FAIL and "quotes" in result.en and "delete the quotes" in result.fix_en
+    assert_no_key(report, KEY)
+
+
+def test_key_with_typographic_quotes_in_env_file(tmp_path: Path) -> None:
+    write_env(tmp_path, f"OPENAI_API_KEY=“{KEY}”\n")
+    report = doctor.run(offline=True)
+    assert report["key_format"].status == FAIL and "quotes" in report["key_format"].en
+    assert_no_key(report, KEY)
+
+
+def test_key_with_trailing_spaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_KEY=KEY + "  ")
+    result = check("key_format")
+    assert result.status == WARN and "spaces" in result.en and "spaces" in result.fix_en
+
+
+@pytest.mark.parametrize(
+    ("bad", "position", "code", "fix"),
+    [("\uff0d", 3, "U+FF0D", "retype character 3 as '-'"),   # full-width hyphen from a Chinese input method
+     ("\u200b", 12, "U+200B", "delete character 12"),         # zero-width space from a chat app
+     ("\uff41", 20, "U+FF41", "retype character 20 as 'a'")],  # full-width letter
+)
+def test_key_with_look_alike_characters(monkeypatch: pytest.MonkeyPatch, bad: str, position: int, code: str, fix: str) -> None:
+    key = KEY[: position - 1] + bad + KEY[position - 1:] if bad == "\u200b" else KEY[: position - 1] + bad + KEY[position:]
+    setenv(monkeypatch, OPENAI_API_KEY=key)
+    report = doctor.run(offline=True)
+    result = report["key_format"]
+    assert result.status == FAIL and f"character {position} " in result.en and code in result.en
+    assert fix in result.fix_en and f"第 {position} 个字符" in result.zh
+    text = full_text(report)
+    assert KEY[position:position + 6] not in text and KEY[max(position - 7, 0):position - 1] not in text  # no neighbours
+    assert bad not in text
+
+
+def test_key_placeholder(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_KEY="sk-your-api-key-here")
+    result = check("key_format")
+    assert result.status == FAIL and "placeholder" in result.en and "real key" in result.fix_en
+
+
+def test_well_formed_key_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_KEY=KEY)
+    assert check("key_format").status == OK
+
+
+def test_deepseek_style_key_with_openai_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_KEY=HEX_KEY)
+    report = doctor.run(offline=True)
+    result = report["key_provider"]
+    assert result.status == WARN and "looks like" in result.en and "DeepSeek" in result.en
+    assert "KIT_PROVIDER=deepseek" in result.fix_en and "OPENAI_BASE_URL" in result.fix_en
+    assert_no_key(report, HEX_KEY)
+
+
+def test_openai_key_with_deepseek_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_KEY=KEY, OPENAI_BASE_URL="https://api.deepseek.com")
+    report = doctor.run(offline=True)
+    result = report["key_provider"]
+    assert result.status == WARN and "OpenAI" in result.en and "DeepSeek" in result.en and "looks like" in result.en
+    assert_no_key(report, KEY)
+
+
+def test_matching_key_and_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_KEY=HEX_KEY, OPENAI_BASE_URL="https://api.deepseek.com")
+    assert check("key_provider").status == OK
+
+
+def test_unknown_provider_preset(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, KIT_PROVIDER="no-such-provider", OPENAI_API_KEY=KEY)
+    result = check("provider")
+    assert result.status == FAIL and "no-such-provider" in result.en and "deepseek" in result.en
+
+
+# --------------------------------------------------------------------------- the endpoint
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "fix"),
+    [("https://api.openai.com", FAIL, "OPENAI_BASE_URL=https://api.openai.com/v1"),
+     ("http://localhost:11434", FAIL, "OPENAI_BASE_URL=http://localhost:11434/v1"),
+     ("https://api.openai.com/v1/chat/completions", FAIL, "remove /chat/completions"),
+     ("https://api.openai.com/v1/v1/", FAIL, "keep one /v1"),
+     ("api.openai.com/v1", FAIL, "https://api.openai.com/v1"),
+     ("http://api.example.com/v1", WARN, "https://"),
+     ("https://gateway.example.com", WARN, "documentation"),
+     ('"https://api.openai.com/v1"', FAIL, "delete them"),
+     ("https://api.moonshot.cn/v1", OK, ""),
+     ("http://192.168.1.10:8000/v1", OK, "")],
+)
+def test_base_url_problems(monkeypatch: pytest.MonkeyPatch, url: str, status: str, fix: str) -> None:
+    setenv(monkeypatch, OPENAI_BASE_URL=url)
+    result = check("base_url")
+    assert result.status == status, result.en
+    assert fix in result.fix_en
+
+
+def test_legacy_base_url_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_BASE="http://localhost:11434/v1")
+    result = check("base_url")
+    assert result.status == WARN and "OPENAI_API_BASE" in result.en and "rename it to OPENAI_BASE_URL" in result.fix_en
+
+
+def test_unreachable_host_connection_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_BASE_URL=DEAD)
+    report = doctor.run()
+    result = report["reachable"]
+    assert result.status == FAIL and "refused" in result.en and "127.0.0.1:9" in result.en
+    assert "ollama serve" in result.fix_en
+    assert report["probe"].status == SKIP and not report.ok
+
+
+@pytest.mark.parametrize(("error", "words"), [(socket.gaierror(-2, "Name or service not known"), "Cannot resolve"),
+                                              (TimeoutError(), "No answer")])
+def test_unreachable_host_dns_and_timeout(monkeypatch: pytest.MonkeyPatch, error: OSError, words: str) -> None:
+    # DNS and timeouts would need the real network: the connect itself is replaced.
+    def fail(address: tuple[str, int], timeout: float) -> socket.socket:
+        raise error
+
+    setenv(monkeypatch, OPENAI_BASE_URL="https://api.example.com/v1", NO_PROXY="*", no_proxy="*")
+    monkeypatch.setattr(doctor.socket, "create_connection", fail)
+    result = check("reachable", offline=False)
+    assert result.status == FAIL and words in result.en and "api.example.com" in result.en
+
+
+def test_proxy_is_masked_and_used_for_reachability(monkeypatch: pytest.MonkeyPatch) -> None:
+    password = "hunter" + "2secret"
+    proxy = f"http://alice:{password}@127.0.0.1:9"
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, proxy)
+    setenv(monkeypatch, NO_PROXY="", no_proxy="", OPENAI_API_KEY=KEY)
+    report = doctor.run()
+    assert report["proxy"].status == OK and "http://***@127.0.0.1:9" in report["proxy"].en
+    reach = report["reachable"]
+    assert reach.status == FAIL and "proxy" in reach.en and "api.openai.com:443" in reach.en
+    text = full_text(report)
+    assert password not in text and "alice" not in text
+    assert_no_key(report, KEY)
+
+
+def test_local_endpoint_behind_proxy_without_no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_BASE_URL="http://localhost:11434/v1", NO_PROXY="", no_proxy="")
+    result = check("proxy")
+    assert result.status == WARN and "NO_PROXY" in result.fix_en
+
+
+def test_socks_proxy_without_socksio(monkeypatch: pytest.MonkeyPatch) -> None:
+    if doctor.importlib.util.find_spec("socksio") is not None:
+        pytest.skip("socksio is installed here")
+    setenv(monkeypatch, ALL_PROXY="socks5://127.0.0.1:9", all_proxy="socks5://127.0.0.1:9")
+    result = check("proxy")
+    assert result.status == FAIL and "socksio" in result.fix_en
+
+
+def test_ssl_cert_file_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    setenv(monkeypatch, SSL_CERT_FILE=str(tmp_path / "missing.pem"))
+    result = check("ssl")
+    assert result.status == FAIL and "missing.pem" in result.en and "SSL_CERT_FILE" in result.fix_en
+    monkeypatch.delenv("SSL_CERT_FILE")
+    setenv(monkeypatch, REQUESTS_CA_BUNDLE=str(tmp_path / "corp.pem"))
+    result = check("ssl")
+    assert result.status == WARN and "SSL_CERT_FILE" in result.fix_en
+
+
+def test_simulator_is_a_healthy_endpoint(monkeypatch: pytest.MonkeyPatch, simulator: Simulator) -> None:
+    setenv(monkeypatch, OPENAI_BASE_URL=simulator.base_url, OPENAI_API_KEY=KEY)
+    report = doctor.run()
+    for name in ("base_url", "reachable", "endpoint", "model", "probe"):
+        assert report[name].status == OK, (name, report[name].en)
+    assert any("Structured Outputs" in line for line in report["probe"].detail_en)
+    assert any("结构化输出" in line for line in report["probe"].detail_zh)
+    assert report.ok
+    assert_no_key(report, KEY)
+
+
+def test_rejected_key_and_unlisted_model(monkeypatch: pytest.MonkeyPatch, simulator: Simulator) -> None:
+    from helpers.offline import INVALID_KEY
+
+    setenv(monkeypatch, OPENAI_BASE_URL=simulator.base_url, OPENAI_API_KEY=INVALID_KEY)
+    report = doctor.run()
+    assert report["endpoint"].status == FAIL and "401" in report["endpoint"].en
+    assert report["probe"].status == SKIP
+    # The simulator lists whatever OPENAI_MODEL names, so the listing of another endpoint is set by hand.
+    setenv(monkeypatch, OPENAI_API_KEY=KEY, OPENAI_MODEL="my-own-model", OPENAI_VISION_MODEL="my-own-model")
+    ctx = doctor.gather()
+    ctx.model_ids = ["deepseek-chat", "deepseek-reasoner"]
+    result = doctor.check_model(ctx)
+    assert result.status == WARN and "does not list my-own-model" in result.en and "deepseek-chat" in result.en
+    assert "OPENAI_MODEL" in result.fix_en
+
+
+def test_retired_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_MODEL="gpt-4-32k")  # shut down 2025-06-06
+    result = check("model")
+    assert result.status == FAIL and "retired" in result.en and "OPENAI_MODEL=gpt-5.4-mini" in result.fix_en
+
+
+def test_probe_not_available(monkeypatch: pytest.MonkeyPatch, simulator: Simulator) -> None:
+    monkeypatch.setitem(sys.modules, "helpers.probe", None)  # import fails as if the module did not exist
+    setenv(monkeypatch, OPENAI_BASE_URL=simulator.base_url)
+    result = check("probe", offline=False)
+    assert result.status == SKIP and "not available" in result.en
+
+
+def test_offline_flag_skips_network_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_BASE_URL=DEAD)
+    report = doctor.run(offline=True)
+    assert [report[n].status for n in ("reachable", "endpoint", "probe")] == [SKIP, SKIP, SKIP]
+
+
+# --------------------------------------------------------------------------- offline extras
+
+
+def test_token_counting_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert check("tokens").status == OK
+
+    def online_count(text: str) -> int:
+        socket.getaddrinfo("localhost", 80)
+        return 2
+
+    monkeypatch.setattr(tokens, "count_tokens", online_count)
+    result = check("tokens")
+    assert result.status == FAIL and "network" in result.en
+
+
+def test_no_network_guard_is_per_thread() -> None:
+    other: list[object] = []
+
+    def connect_elsewhere() -> None:
+        try:
+            socket.create_connection(("127.0.0.1", 9), timeout=1).close()
+        except OSError as exc:  # refused: the point is that it was not blocked
+            other.append(exc)
+
+    with doctor.no_network():
+        with pytest.raises(doctor.NetworkBlocked):
+            socket.create_connection(("127.0.0.1", 9), timeout=1)
+        thread = threading.Thread(target=connect_elsewhere)
+        thread.start()
+        thread.join()
+    assert len(other) == 1 and isinstance(other[0], ConnectionRefusedError)
+    with pytest.raises(ConnectionRefusedError):  # the guard is off again
+        socket.create_connection(("127.0.0.1", 9), timeout=1)
+
+
+def test_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plots, "installed_fonts", lambda: {"DejaVu Sans"})
+    result = check("cjk_font")
+    assert result.status == WARN and "fonts-noto-cjk" in result.fix_en and "fonts-noto-cjk" in result.fix_zh
+    monkeypatch.setattr(plots, "installed_fonts", lambda: {"DejaVu Sans", "SimHei"})
+    assert check("cjk_font").status == OK and "SimHei" in check("cjk_font").en
+
+
+# --------------------------------------------------------------------------- whole runs
+
+
+def test_redact_masks_key_like_strings() -> None:
+    text = doctor.redact(f"got {KEY} and {HEX_KEY}", [])
+    assert KEY not in text and HEX_KEY not in text and PROJ + "…wxyz" in text
+
+
+def test_run_changes_nothing_in_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    write_env(tmp_path, f"OPENAI_API_KEY={KEY}\nOPENAI_API_BASE=http://localhost:11434/v1\n")
+    before = dict(os.environ)
+    doctor.run(offline=True)
+    assert dict(os.environ) == before
+
+
+def test_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = doctor.run("zh", offline=True)
+    text = str(report)
+    assert text.startswith("环境诊断") and "Python" in text and "Everything" not in text
+    assert str(doctor.run("en", offline=True)).startswith("Kit doctor")
+    with pytest.raises(ValueError, match="lang"):
+        doctor.run("fr")
+
+
+def test_full_run_in_sealed_environment(monkeypatch: pytest.MonkeyPatch, simulator: Simulator) -> None:
+    # The suite's own environment (conftest.py): shared simulator, dead proxy, loopback exempt.
+    setenv(monkeypatch, **simulator.environ())
+    monkeypatch.chdir(ROOT)
+    report = doctor.run()
+    problems = {r.id: r.en for r in report.results if r.status in (WARN, FAIL)}
+    assert set(problems) <= {"cjk_font"}, problems  # a machine without a CJK font only warns
+    assert report.ok and report["endpoint"].status == OK and report["probe"].status == OK
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    keep = ("PATH", "HOME", "LANG", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP")
+    env = {name: os.environ[name] for name in keep if name in os.environ}
+    return {**env, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8", **extra}
+
+
+def test_command_line_offline_exits_zero(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "helpers.doctor", "--offline"], cwd=tmp_path, env=_clean_env(),
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "✓ Python" in done.stdout and "✗" not in done.stdout and not done.stderr
+
+
+def test_main_exits_one_on_failure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    setenv(monkeypatch, SSL_CERT_FILE=str(tmp_path / "missing.pem"), OPENAI_API_KEY=KEY)
+    assert doctor.main(["--offline", "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert "✗ SSL_CERT_FILE" in out and "missing.pem" in out and KEY not in out and PROJ + "…wxyz" in out
