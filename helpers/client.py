@@ -16,7 +16,7 @@ import openai
 
 from . import config
 from .config import COMPATIBLE, LIVE, OFFLINE, Settings
-from .offline import Simulator
+from .offline import Simulator, profiles
 
 _LOCK = threading.Lock()
 _SIMULATOR: Simulator | None = None
@@ -44,6 +44,7 @@ def local_simulator() -> Simulator:
             _SIMULATOR = Simulator(
                 latency_ms=_env_ms("KIT_OFFLINE_LATENCY_MS"),
                 token_latency_ms=_env_ms("KIT_OFFLINE_TOKEN_LATENCY_MS"),
+                profile=profiles.from_env(),  # an unknown name: the full profile (load_settings notes it)
             ).start()
         return _SIMULATOR
 
@@ -52,9 +53,13 @@ def banner(settings: Settings) -> str:
     """The one bilingual line ``get_client()`` prints: mode, endpoint, model, masked key."""
     if settings.mode == OFFLINE:
         where = f"shared simulator 共享模拟器 {settings.base_url}" if settings.shared_simulator else "local simulator 本机模拟器"
+        if settings.simulator_profile and not settings.shared_simulator:
+            where += f" (profile 配置: {settings.simulator_profile})"
         key = "not needed 无需密钥"
     else:
         where = settings.base_url or config.DEFAULT_BASE_URL
+        if settings.preset is not None:
+            where = f"{settings.preset.name} {where}"
         key = f"{settings.masked_key} ({settings.key_source})" if settings.api_key else "none 未设置"
     return f"[{_LABELS[settings.mode]}] endpoint 接口: {where} · model 模型: {settings.model} · key 密钥: {key}"
 

@@ -321,3 +321,22 @@ def test_colab_secret_is_used_when_nothing_else_has_a_key(monkeypatch: pytest.Mo
     settings = helpers.load_settings()
     assert (settings.mode, settings.key_source, settings.api_key) == ("live", "Colab Secrets", key)
     assert key not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected_source"),
+    [("utf-8-sig", ".env"), ("utf-16", "none")],
+)
+def test_env_file_encodings(monkeypatch: pytest.MonkeyPatch, tmp_path, encoding: str, expected_source: str) -> None:
+    # Notepad saves "UTF-8 with BOM" or "Unicode" (UTF-16): the first still works, the second is
+    # ignored with a note instead of a UnicodeDecodeError traceback.
+    key = "sk-proj-" + "E" * 40 + "ncod"
+    (tmp_path / ".env").write_text(f"OPENAI_API_KEY={key}\n", encoding=encoding)
+    monkeypatch.chdir(tmp_path)
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_PROVIDER"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    settings = helpers.load_settings()
+    assert settings.key_source == expected_source
+    if expected_source == "none":
+        assert any("UTF-8" in note for note in settings.notes)

@@ -14,6 +14,7 @@ from helpers.offline import Simulator
 _CLEARED = (
     "OPENAI_API_BASE", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_ADMIN_KEY", "OPENAI_CUSTOM_HEADERS",
     "OPENAI_LOG", "KIT_OFFLINE", "KIT_OFFLINE_LATENCY_MS", "KIT_OFFLINE_TOKEN_LATENCY_MS",
+    "KIT_PROVIDER", "KIT_SIMULATOR_PROFILE",
 )
 # A proxy that refuses every connection: anything not on loopback fails at once.
 DEAD_PROXY = "http://127.0.0.1:9"

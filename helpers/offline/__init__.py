@@ -6,9 +6,11 @@ standalone for a classroom (``python -m helpers.offline --port 8000``). See
 """
 
 from .faults import HEADER as FAULT_HEADER
+from .profiles import HEADER as PROFILE_HEADER
+from .profiles import PROFILES
 from .server import INVALID_KEY, LATENCY_HEADER, TOKEN_LATENCY_HEADER, Simulator
 
-__all__ = ["FAULT_HEADER", "INVALID_KEY", "LATENCY_HEADER", "TOKEN_LATENCY_HEADER", "Simulator", "start_simulator"]
+__all__ = ["FAULT_HEADER", "INVALID_KEY", "LATENCY_HEADER", "PROFILES", "PROFILE_HEADER", "TOKEN_LATENCY_HEADER", "Simulator", "start_simulator"]
 
 
 def start_simulator(**settings: object) -> Simulator:

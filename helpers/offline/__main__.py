@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from .profiles import ENV as PROFILE_ENV
+from .profiles import PROFILES, UnknownProfile
 from .server import INVALID_KEY, Simulator, is_loopback
 
 
@@ -23,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=_env_float("KIT_OFFLINE_LATENCY_MS"), help="delay per request")
     parser.add_argument("--token-latency-ms", type=float, default=_env_float("KIT_OFFLINE_TOKEN_LATENCY_MS"), help="delay per output token")
     parser.add_argument("--model", action="append", default=[], help="serve an extra model name (repeatable)")
+    parser.add_argument("--profile", default=os.environ.get(PROFILE_ENV) or None,
+                        help=f"impersonate a provider with fewer features: {', '.join(PROFILES)} (default: openai, "
+                             f"or ${PROFILE_ENV}); a request's x-offline-profile header wins")
     parser.add_argument("--verbose", action="store_true", help="log each request (never keys)")
     args = parser.parse_args(argv)
     if not is_loopback(args.host):
@@ -30,12 +35,17 @@ def main(argv: list[str] | None = None) -> int:
               f"/ 警告：监听 {args.host}，网络中的其他机器都能访问。", file=sys.stderr)
     try:
         sim = Simulator(args.host, args.port, latency_ms=args.latency_ms, token_latency_ms=args.token_latency_ms,
-                        extra_models=tuple(args.model), verbose=args.verbose)
+                        extra_models=tuple(args.model), verbose=args.verbose, profile=args.profile)
+    except UnknownProfile as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror}. Try another --port. "
               f"/ 无法监听 {args.host}:{args.port}，请换一个 --port。", file=sys.stderr)
         return 1
     print(f"Offline simulator at {sim.base_url}", flush=True)
+    if sim.profile != "openai":
+        print(f"  Impersonating profile {sim.profile!r} (requests may pick another with x-offline-profile).", flush=True)
     print(f"  Students set OPENAI_BASE_URL={sim.base_url} (any key works except {INVALID_KEY}). Ctrl+C stops it.", flush=True)
     try:
         sim.serve_forever()

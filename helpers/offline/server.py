@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import chat, common, errors, faults, models_api, responses
+from . import chat, common, errors, faults, models_api, profiles, responses
 from .errors import SimError
 from .replies import JsonReply, StreamReply
 
@@ -160,6 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, method: str, raw: bytes) -> JsonReply | StreamReply:
         path = urlsplit(self.path).path.rstrip("/")
         extra = self.server.extra_models
+        profile = profiles.for_request(self.headers.get(profiles.HEADER), self.server.profile)
+        profiles.screen_path(profile, method, path)
         if method == "GET" and path == "/v1/models":
             return models_api.listing(extra)
         if method == "GET" and path.startswith("/v1/models/"):
@@ -170,7 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/v1/responses/input_tokens": responses.count,
         }
         if method == "POST" and path in routes:
-            return routes[path](self._json(raw), extra)
+            return routes[path](profiles.screen(profile, path, self._json(raw)), extra)
         raise errors.invalid_url(method, path or "/")
 
     @staticmethod
@@ -269,6 +271,7 @@ class _Server(ThreadingHTTPServer):
         self.extra_models: frozenset[str] = frozenset(settings.get("extra_models", ()))
         self.max_body: int = settings.get("max_body", MAX_BODY)
         self.verbose: bool = settings.get("verbose", False)
+        self.profile: profiles.Profile = settings.get("profile") or profiles.get_profile(None)
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -292,6 +295,9 @@ class Simulator:
     >>> sim = Simulator().start()      # loopback, ephemeral port, daemon thread
     >>> sim.base_url                    # 'http://127.0.0.1:PORT/v1'
     >>> sim.stop()
+
+    ``profile`` makes it impersonate a provider with fewer features (see ``profiles.py``);
+    a request's ``x-offline-profile`` header wins over it.
     """
 
     def __init__(
@@ -304,7 +310,10 @@ class Simulator:
         extra_models: tuple[str, ...] | frozenset[str] = (),
         max_body: int = MAX_BODY,
         verbose: bool = False,
+        profile: str | None = None,
     ) -> None:
+        # Checked before the socket opens: an unknown name raises UnknownProfile (a ValueError).
+        chosen = profiles.get_profile(profile)
         if not is_loopback(host):
             warnings.warn(
                 f"The offline simulator listens on {host}, not only on this machine: anyone on the network can use it. "
@@ -318,8 +327,14 @@ class Simulator:
             extra_models=extra_models,
             max_body=max_body,
             verbose=verbose,
+            profile=chosen,
         )
         self._thread: threading.Thread | None = None
+
+    @property
+    def profile(self) -> str:
+        """The impersonation profile this simulator uses unless a request names another."""
+        return self._server.profile.name
 
     @property
     def host(self) -> str:
