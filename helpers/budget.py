@@ -8,6 +8,7 @@ lock makes it safe when many threads spend from one budget.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,8 +25,12 @@ class BudgetGuard:
     """Spend at most ``limit_usd`` (estimated) across all calls made through it."""
 
     def __init__(self, limit_usd: float) -> None:
-        if isinstance(limit_usd, bool) or not isinstance(limit_usd, (int, float)) or limit_usd < 0:
-            raise ValueError(f"limit_usd must be a number >= 0, got {limit_usd!r}")
+        # NaN would compare False with everything and so never refuse: it is rejected too.
+        if isinstance(limit_usd, bool) or not isinstance(limit_usd, (int, float)) or not 0 <= limit_usd < math.inf:
+            raise ValueError(
+                f"limit_usd must be a finite number of US dollars >= 0 (for example 0.05), got {limit_usd!r}. "
+                f"/ limit_usd 必须是大于等于 0 的有限美元金额（例如 0.05），收到 {limit_usd!r}。"
+            )
         self.limit = float(limit_usd)
         self.spent = 0.0
         self.reserved = 0.0
@@ -72,6 +77,12 @@ class BudgetGuard:
         """
         from .tokens import count_message_tokens
 
+        for name, value, low in (("max_completion_tokens", max_completion_tokens, 1), ("n", params.get("n", 1), 1)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(
+                    f"{name} must be a whole number >= {low}, got {value!r}: the guard needs it to reserve the worst case. "
+                    f"/ {name} 必须是大于等于 {low} 的整数，收到 {value!r}：预算守卫要用它预留最坏情况的花费。"
+                )
         choices = params.get("n") or 1
         with self.reserve(model, count_message_tokens(messages), max_completion_tokens * choices) as slot:
             slot["response"] = client.chat.completions.create(

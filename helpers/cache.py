@@ -17,9 +17,11 @@ import json
 import os
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
+import pydantic
 from openai.types.chat import ChatCompletion
 from openai.types.responses import Response
 
@@ -32,7 +34,14 @@ class ResponseCache:
     def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = Path(folder) if folder is not None else None
         if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ValueError(
+                    f"Cannot use {self.folder} as the cache folder ({exc.strerror}): give a folder you can write to, "
+                    f"or None to cache in memory only. / 无法把 {self.folder} 用作缓存文件夹（{exc.strerror}）："
+                    f"请换一个可写的文件夹，或传 None 只在内存中缓存。"
+                ) from None
         self._memory: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self.hits = 0
@@ -44,7 +53,11 @@ class ResponseCache:
         try:
             text = json.dumps({"api": api, "base_url": base_url, "request": request}, sort_keys=True, ensure_ascii=False)
         except TypeError as exc:
-            raise TypeError(f"Only JSON-serialisable requests can be cached ({exc}). Streams and pydantic classes cannot.") from None
+            raise TypeError(
+                f"Only JSON-serialisable requests can be cached ({exc}): use plain dicts, lists, str and numbers; "
+                f"call the SDK directly for a pydantic response_format. / 只有可 JSON 序列化的请求才能缓存："
+                f"请只用字典、列表、字符串和数字；pydantic 格式请直接调用 SDK。"
+            ) from None
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def _load(self, key: str) -> dict[str, Any] | None:
@@ -58,8 +71,10 @@ class ResponseCache:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        except (OSError, json.JSONDecodeError):
+        except (OSError, ValueError):  # ValueError: bad JSON or bytes that are not UTF-8
             return None  # a damaged entry is a miss; the next call rewrites it
+        if not isinstance(data, dict):
+            return None
         with self._lock:
             self._memory[key] = data
         return data
@@ -69,20 +84,39 @@ class ResponseCache:
             self._memory[key] = data
         if self.folder is None:
             return
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        os.replace(tmp, self.folder / f"{key}.json")
+        # The answer is already paid for: a disk that refuses it (read-only, full) must not
+        # lose it. It stays in memory and the learner is told once per failure.
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False)
+            os.replace(tmp, self.folder / f"{key}.json")
+        except OSError as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            warnings.warn(
+                f"Could not write the cache entry to {self.folder} ({exc.strerror}); it is kept in memory only. "
+                f"Check that the folder is writable. / 无法把缓存写入 {self.folder}（{exc.strerror}），"
+                f"本条只保存在内存中；请检查文件夹是否可写。",
+                stacklevel=4,
+            )
 
     def _call(self, api: str, client: Any, request: dict[str, Any]) -> tuple[Any, bool]:
         if request.get("stream"):
             raise ValueError("Streaming calls cannot be cached; call without stream=True. / 流式调用无法缓存。")
         key = self.key(api, str(client.base_url), request)
         data = self._load(key)
+        cached = None
         if data is not None:
+            try:
+                cached = _TYPES[api].model_validate(data)
+            except pydantic.ValidationError:
+                cached = None  # an entry of the wrong shape (edited by hand, another version): a miss
+        if cached is not None:
             with self._lock:
                 self.hits += 1
-            return _TYPES[api].model_validate(data), True
+            return cached, True
         endpoint = client.chat.completions if api == "chat" else client.responses
         response = endpoint.create(**request)
         self._store(key, response.model_dump(mode="json"))

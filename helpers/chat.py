@@ -33,6 +33,18 @@ _NO_STREAM = (
 )
 
 
+def _check_text(name: str, value: object) -> None:
+    """A prompt must be non-empty text: catch ``None``, numbers and lists before they are sent."""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{name} must be a str (the text to send), got {type(value).__name__}; use str(...) or an f-string "
+            f"to turn a value into text. / {name} 必须是字符串，收到的是 {type(value).__name__}；"
+            f"请用 str(...) 或 f-string 转成文本。"
+        )
+    if not value.strip():
+        raise ValueError(f"{name} is empty: write some text to send. / {name} 是空的：请写上要发送的内容。")
+
+
 def build_messages(
     prompt: str,
     *,
@@ -40,6 +52,14 @@ def build_messages(
     history: Iterable[Mapping[str, Any]] | None = None,
 ) -> list[Message]:
     """``[system?] + history + [user prompt]`` as a new list (``history`` is not changed)."""
+    _check_text("prompt", prompt)
+    if system is not None:
+        _check_text("system", system)
+    if isinstance(history, (str, bytes, Mapping)):
+        raise TypeError(
+            "history must be a list of message dicts such as [{'role': 'user', 'content': 'Hi'}], "
+            f"got {type(history).__name__}. / history 必须是消息字典的列表，收到的是 {type(history).__name__}。"
+        )
     messages: list[Message] = []
     if system is not None:
         messages.append({"role": "system", "content": system})
@@ -58,6 +78,11 @@ def complete(
     """One non-streamed chat completion; ``model`` defaults to the configured ``OPENAI_MODEL``."""
     if params.get("stream"):
         raise ValueError(_NO_STREAM)
+    if isinstance(client, type) or not hasattr(client, "chat"):
+        raise TypeError(
+            f"The first argument must be the client from helpers.get_client() (an openai.OpenAI), got "
+            f"{type(client).__name__}. / 第一个参数必须是 helpers.get_client() 返回的客户端，收到的是 {type(client).__name__}。"
+        )
     return client.chat.completions.create(
         model=model or settings().model,
         messages=messages,  # type: ignore[arg-type]
@@ -110,6 +135,8 @@ class Conversation:
     ) -> None:
         if params.get("stream"):
             raise ValueError(_NO_STREAM)
+        if system is not None:
+            _check_text("system", system)
         self.client = client
         self.system = system
         self.model = model
@@ -124,9 +151,14 @@ class Conversation:
         ``params`` override the ones given to the constructor for this turn only. If the
         request fails, the list is left as it was before the call.
         """
+        _check_text("text", text)
+        if params.get("stream"):
+            raise ValueError(_NO_STREAM)
+        merged = {**self.params, **params}
+        model = merged.pop("model", self.model)
         self.messages.append({"role": "user", "content": text})
         try:
-            response = complete(self.client, self.messages, model=self.model, **{**self.params, **params})
+            response = complete(self.client, self.messages, model=model, **merged)
         except BaseException:
             self.messages.pop()
             raise

@@ -7,6 +7,7 @@ checked, and every estimate says it is an estimate. Billing truth is the Usage p
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -48,9 +49,15 @@ class UnknownPriceError(KeyError):
 
 def price_for(model: str) -> Price:
     """The price of ``model``; a dated snapshot name (``gpt-5.4-mini-2026-03-17``) uses its family's."""
+    if not isinstance(model, str):
+        raise TypeError(
+            f"The model name must be a str such as 'gpt-5.4-mini', got {type(model).__name__}. "
+            f"/ 模型名必须是字符串（例如 'gpt-5.4-mini'），收到的是 {type(model).__name__}。"
+        )
     if model in PRICES:
         return PRICES[model]
-    family = next((name for name in sorted(PRICES, key=len, reverse=True) if model.startswith(name + "-")), None)
+    # Only a dated snapshot shares its family's price: "gpt-5.4-mni" (a typo) is not "gpt-5.4".
+    family = next((name for name in PRICES if re.fullmatch(re.escape(name) + r"-\d{4}-\d{2}-\d{2}", model)), None)
     if family is None:
         raise UnknownPriceError(model)
     return PRICES[family]
@@ -60,9 +67,9 @@ def estimate_cost(model: str, input_tokens: int, output_tokens: int, cached_toke
     """Estimated US dollars for one call (cached input tokens are billed at the cached rate)."""
     for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens), ("cached_tokens", cached_tokens)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}. / {name} 必须是大于等于 0 的整数，收到 {value!r}。")
     if cached_tokens > input_tokens:
-        raise ValueError("cached_tokens cannot exceed input_tokens")
+        raise ValueError("cached_tokens cannot exceed input_tokens: check the two counts. / cached_tokens 不能大于 input_tokens。")
     price = price_for(model)
     fresh = input_tokens - cached_tokens
     return (fresh * price.input + cached_tokens * price.cached_input + output_tokens * price.output) / 1_000_000
@@ -87,7 +94,11 @@ def usage_of(response: Any) -> UsageRecord:
     """A :class:`UsageRecord` from a Chat Completions or Responses result."""
     usage = getattr(response, "usage", None)
     if usage is None:
-        raise ValueError("This response has no usage (a stream without include_usage?). / 该响应没有 usage 信息。")
+        raise ValueError(
+            "This response has no usage: pass the object that create() returned; for a stream, set "
+            "stream_options={'include_usage': True} and record the last chunk. / 该响应没有 usage 信息："
+            "请传入 create() 返回的对象；流式调用请设置 stream_options={'include_usage': True} 并记录最后一个 chunk。"
+        )
     if hasattr(usage, "prompt_tokens"):  # Chat Completions
         details = getattr(usage, "prompt_tokens_details", None)
         cached = getattr(details, "cached_tokens", 0) or 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +50,20 @@ def _open(source: ImageSource) -> Image.Image:
             f"并确认路径是相对于笔记本所在文件夹的（例如 '../images/sunset.png'）。"
         )
     try:
-        with Image.open(path) as img:
-            img.load()
-            return img.copy()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        # Pillow only warns between its pixel limit and twice that, then tries to decode a
+        # picture of hundreds of megabytes: treat the warning as the error it announces.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                img.load()
+                return img.copy()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageInputError(
+            f"{path.name} claims more than {Image.MAX_IMAGE_PIXELS:,} pixels: use a smaller PNG or JPEG "
+            f"(a photo of a few thousand pixels per side is plenty). / {path.name} 的像素数过多，"
+            f"请使用更小的 PNG 或 JPEG 图片。"
+        ) from None
+    except (UnidentifiedImageError, OSError):
         raise ImageInputError(
             f"Not an image Pillow can read: {path.name}. Use a PNG, JPEG, WEBP or GIF file. "
             f"/ Pillow 无法读取该文件，它不是图片：{path.name}。请使用 PNG、JPEG、WEBP 或 GIF 文件。"
@@ -98,6 +109,11 @@ def image_to_data_url(
             f"max_side must be a positive whole number of pixels or None, got {max_side!r}. "
             f"/ max_side 必须是正整数（像素）或 None，收到 {max_side!r}。"
         )
+    if isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100:
+        raise ImageInputError(
+            f"quality must be a whole number from 1 to 100 (85 is a good default), got {quality!r}. "
+            f"/ quality 必须是 1 到 100 之间的整数（85 是不错的默认值），收到 {quality!r}。"
+        )
     img = _open(source)
     if max_side is not None:
         img.thumbnail((max_side, max_side))
@@ -107,6 +123,20 @@ def image_to_data_url(
     img.save(buffer, format=fmt, **options)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f"data:{MIME_TYPES[fmt]};base64,{encoded}"
+
+
+def _check_url(url: str) -> None:
+    if isinstance(url, str) and url.startswith(("https://", "http://", "data:image/")):
+        return
+    if isinstance(url, (str, Path)) and str(url).strip() and not str(url).startswith("data:"):
+        raise ImageInputError(
+            f"{str(url)[:80]!r} is not a URL: for a local file use image_part(image_to_data_url(path)). "
+            f"/ 这不是 URL：本地图片请用 image_part(image_to_data_url(路径))。"
+        )
+    raise ImageInputError(
+        f"url must be an https:// URL or a data:image/...;base64 URL from image_to_data_url(), got "
+        f"{type(url).__name__} {str(url)[:40]!r}. / url 必须是 https:// 网址或 image_to_data_url() 生成的 data URL。"
+    )
 
 
 def _check_detail(detail: str) -> None:
@@ -122,12 +152,14 @@ def image_part(url: str, detail: str = "auto") -> dict[str, Any]:
 
     ``url`` is an ``https://`` URL or a data URL from :func:`image_to_data_url`.
     """
+    _check_url(url)
     _check_detail(detail)
     return {"type": "image_url", "image_url": {"url": url, "detail": detail}}
 
 
 def input_image_part(url: str, detail: str = "auto") -> dict[str, Any]:
     """The Responses API form: ``{"type": "input_image", "image_url": url, "detail": detail}``."""
+    _check_url(url)
     _check_detail(detail)
     return {"type": "input_image", "image_url": url, "detail": detail}
 

@@ -18,7 +18,13 @@ def mask_key(key: str | None) -> str:
     When the secret part (after a known prefix) is under 12 characters, no character of
     it is shown at all.
     """
-    key = (key or "").strip()
+    if key is not None and not isinstance(key, str):
+        # The value itself is never echoed: it may be a key in the wrong wrapper (bytes, a list).
+        raise TypeError(
+            f"mask_key() needs the key as a str: pass the text of the key, not {type(key).__name__}. "
+            f"/ mask_key() 需要字符串形式的密钥，收到的是 {type(key).__name__}。"
+        )
+    key = key.strip() if key else ""
     if not key:
         return "(none)"
     match = _PREFIX.match(key)

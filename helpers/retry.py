@@ -65,8 +65,15 @@ def call_with_retries(fn: Callable[..., T], *args: Any, attempts: int = 4, max_w
     which the offline simulator uses to decide injected faults. The last error is raised
     unchanged when every try fails or the error is not transient.
     """
-    if not isinstance(attempts, int) or attempts < 1:
-        raise ValueError(f"attempts must be a whole number >= 1, got {attempts!r}")
+    if not callable(fn):
+        raise TypeError(
+            f"call_with_retries() needs the SDK method itself, e.g. client.chat.completions.create (no parentheses), "
+            f"got {type(fn).__name__}. / 第一个参数应是 SDK 方法本身（不加括号），收到的是 {type(fn).__name__}。"
+        )
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
+        raise ValueError(f"attempts must be a whole number >= 1, got {attempts!r}. / attempts 必须是大于等于 1 的整数。")
+    if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or not 0 <= max_wait <= 3600:
+        raise ValueError(f"max_wait must be a number of seconds from 0 to 3600, got {max_wait!r}. / max_wait 必须是 0 到 3600 之间的秒数。")
     retrying = Retrying(
         retry=retry_if_exception(is_transient),
         wait=_Wait(max_wait),

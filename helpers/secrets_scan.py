@@ -70,10 +70,13 @@ def scan_files(paths: Iterable[str | Path]) -> Iterator[Finding]:
         if path.suffix.lower() in _SKIP_SUFFIXES or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
+            data = path.read_bytes()
+        except OSError:
             continue
-        yield from scan_text(text, str(path))
+        if b"\0" in data[:8192]:
+            continue  # binary
+        # A stray non-UTF-8 byte must not hide a key on another line of the file.
+        yield from scan_text(data.decode("utf-8", errors="replace"), str(path))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -189,6 +189,20 @@ def structured(
     on a refusal or a truncated reply. API errors that no rung can fix (401, 404, 429, 5xx,
     network) propagate unchanged.
     """
+    if not (isinstance(schema_model, type) and issubclass(schema_model, pydantic.BaseModel)):
+        raise TypeError(
+            f"schema_model must be a pydantic model class (class Answer(BaseModel): ...; pass Answer, not Answer() "
+            f"and not a dict), got {schema_model!r:.60}. / schema_model 必须是 pydantic 模型类本身（传 Answer，"
+            f"不要传 Answer() 或字典）。"
+        )
+    if isinstance(messages, (str, bytes, Mapping)):
+        raise TypeError(
+            "messages must be a list of message dicts such as [{'role': 'user', 'content': '...'}], "
+            f"got {type(messages).__name__}. / messages 必须是消息字典的列表，收到的是 {type(messages).__name__}。"
+        )
+    if isinstance(ladder, str):
+        raise ValueError(f"ladder must be a sequence of rungs, e.g. ladder=({ladder!r},), not a single str. "
+                         f"/ ladder 必须是序列，例如 ladder=({ladder!r},)。")
     rungs = list(ladder)
     unknown = [r for r in rungs if r not in _RUNG_CALLS]
     if not rungs or unknown:

@@ -42,7 +42,11 @@ def encode(text: str) -> list[int]:
 def count_tokens(text: str) -> int:
     """How many tokens ``text`` is."""
     if not isinstance(text, str):
-        raise TypeError(f"count_tokens() needs a str, got {type(text).__name__}")
+        raise TypeError(
+            f"count_tokens() needs a str, got {type(text).__name__}; pass the text itself "
+            f"(use count_message_tokens() for a messages list). / count_tokens() 需要字符串，"
+            f"收到的是 {type(text).__name__}；消息列表请用 count_message_tokens()。"
+        )
     return len(encoding().encode_ordinary(text))
 
 
@@ -58,6 +62,11 @@ def _text_of(content: Any) -> str:
         return ""
     if isinstance(content, str):
         return content
+    if not isinstance(content, (list, tuple)):
+        raise TypeError(
+            f"A message's content must be a str or a list of parts, got {type(content).__name__}. "
+            f"/ 消息的 content 必须是字符串或内容部分列表，收到的是 {type(content).__name__}。"
+        )
     texts = []
     for part in content:
         if isinstance(part, Mapping):
@@ -72,8 +81,19 @@ def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
 
     Images are counted separately (see ``helpers.offline.vision.image_tokens``).
     """
+    if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
+        raise TypeError(
+            f"count_message_tokens() needs a list of message dicts such as "
+            f"[{{'role': 'user', 'content': 'Hi'}}], got {type(messages).__name__}; use count_tokens() for plain text. "
+            f"/ count_message_tokens() 需要消息字典的列表，收到的是 {type(messages).__name__}；纯文本请用 count_tokens()。"
+        )
     total = REPLY_PRIMING
     for message in messages:
+        if not isinstance(message, Mapping):
+            raise TypeError(
+                f"Each message must be a dict like {{'role': 'user', 'content': 'Hi'}}, got {type(message).__name__}. "
+                f"/ 每条消息都必须是形如 {{'role': 'user', 'content': '你好'}} 的字典，收到的是 {type(message).__name__}。"
+            )
         total += TOKENS_PER_MESSAGE
         total += count_tokens(str(message.get("role", "")))
         total += count_tokens(_text_of(message.get("content")))

@@ -22,6 +22,11 @@ _REFUSE = re.compile(r"\b(bomb|explosive|make a weapon)\b|炸弹|炸药|制造�
 _NAMED_KEY = re.compile(r"[`\"']([A-Za-z_][A-Za-z0-9_]{1,30})[`\"']")
 
 MAX_DEPTH = 6
+#: Beyond this nesting a schema cannot end (a required property that refers to itself).
+MAX_NESTING = 20
+#: Values one instance may hold: a huge minItems or minLength must not exhaust the server.
+MAX_NODES = 10_000
+MAX_STRING = 100_000
 
 
 def wants_time(prompt: Prompt) -> bool:
@@ -130,6 +135,7 @@ class _Builder:
         self.seed = seed
         self.zh = prompt.language == "zh"
         self.time = wants_time(prompt)
+        self.nodes = 0
 
     def pick(self, path: str, n: int) -> int:
         # Varies by position (array items differ) and by seed; the same request, the same pick.
@@ -140,11 +146,19 @@ class _Builder:
             return None
         if not isinstance(schema, dict):
             raise SimError(400, f"Invalid schema at '{path or '/'}': expected an object.", param="response_format")
+        self.nodes += 1
+        if depth > MAX_NESTING:
+            raise SimError(400, f"Invalid schema at '{path}': nested deeper than {MAX_NESTING} levels. Check for a required "
+                           "property that refers to its own definition; make it optional (anyOf with null).", param="response_format")
+        if self.nodes > MAX_NODES:
+            raise SimError(400, f"Invalid schema: an instance would hold more than {MAX_NODES} values. Lower minItems.", param="response_format")
         schema = _resolve(schema, self.root)
         if "const" in schema:
             return schema["const"]
         if "enum" in schema:
             values = schema["enum"]
+            if not isinstance(values, list):
+                raise SimError(400, f"Invalid schema at '{path}': 'enum' must be an array of values.", param="response_format")
             if not values:
                 raise SimError(400, f"Invalid schema at '{path}': 'enum' is empty.", param="response_format")
             return values[self.pick(path, len(values))]
@@ -176,6 +190,8 @@ class _Builder:
 
     def _object(self, schema: dict, path: str, depth: int) -> dict:
         props = schema.get("properties", {})
+        if not isinstance(props, dict):
+            raise SimError(400, f"Invalid schema at '{path or '/'}': 'properties' must be an object mapping names to schemas.", param="response_format")
         return {name: self.build(sub, f"{path}/{name}", depth + 1) for name, sub in props.items()}
 
     def _array(self, schema: dict, path: str, depth: int) -> list:
@@ -206,6 +222,8 @@ class _Builder:
         low, high = schema.get("minLength"), schema.get("maxLength")
         if high is not None:
             text = text[: int(high)]
+        if low is not None and int(low) > MAX_STRING:
+            raise SimError(400, f"Invalid schema at '{path}': minLength above {MAX_STRING} is more than the simulator writes.", param="response_format")
         if low is not None and len(text) < int(low):
             text = text + "x" * (int(low) - len(text))
         return text
@@ -219,7 +237,9 @@ class _Builder:
             return above and (high is None or (v < high if high_open else v <= high))
 
         candidate: float = 1 + self.pick(path, 5)
-        step = schema.get("multipleOf") or (1 if integer else None)
+        step = schema["multipleOf"] if "multipleOf" in schema else (1 if integer else None)
+        if step is not None and not (isinstance(step, (int, float)) and step > 0):
+            raise SimError(400, f"Invalid schema at '{path}': 'multipleOf' must be a number > 0.", param="response_format")
         if step:
             k = math.ceil((candidate if low is None else low) / step)
             for _ in range(10_000):
@@ -253,7 +273,13 @@ def schema_instance(schema: Any, prompt: Prompt, seed: object = None) -> Any:
     """An instance of ``schema`` (a JSON Schema object) whose strings reflect the prompt."""
     if not isinstance(schema, dict):
         raise SimError(400, "Invalid schema: 'schema' must be a JSON Schema object.", param="response_format")
-    return _Builder(schema, prompt, seed).build(schema, "", 0)
+    try:
+        return _Builder(schema, prompt, seed).build(schema, "", 0)
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as exc:
+        # A keyword with a value of the wrong kind ("minItems": "two", "anyOf": 5): the
+        # learner's schema is wrong, not the server; say where to look.
+        raise SimError(400, f"Invalid schema: a keyword has a value of the wrong type ({type(exc).__name__}). Check "
+                       "minItems/maxItems, minLength/maxLength, minimum/maximum, anyOf and items.", param="response_format") from None
 
 
 def dumps(value: Any) -> str:
