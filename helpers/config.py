@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values, find_dotenv, load_dotenv
 
-from . import models, providers
+from . import config_checks, models, providers
 from .keys import mask_key
 from .offline import profiles
 from .offline.server import OFFLINE_KEY
@@ -204,6 +204,14 @@ def load_settings(env_file: str | Path | None = None, local_simulator_url: str |
         warning = models.retirement_warning(name)
         if warning:
             notes.append(warning)
+    checks = [
+        config_checks.lost_key_line(path, file_key),
+        config_checks.key_characters(key) if mode != OFFLINE else None,
+        config_checks.base_url(base_url),
+        *(config_checks.model_name(value, name) for name, value in
+          (("OPENAI_MODEL", _clean(os.environ.get("OPENAI_MODEL"))), ("OPENAI_VISION_MODEL", _clean(os.environ.get("OPENAI_VISION_MODEL")))) if value),
+    ]
+    notes.extend(note for note in checks if note)
 
     return Settings(
         mode=mode,

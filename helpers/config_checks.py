@@ -1,0 +1,86 @@
+"""Quick checks of what the learner configured, run by every ``get_client()``.
+
+Introduced in lesson 01 (key setup): the mistakes beginners make in ``.env`` end up here
+as one-line notes that name the problem and the fix, never the key. These checks read
+only the settings (no network); ``make doctor`` (helpers/doctor.py) goes deeper.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from . import models
+
+# A line that leaves the key empty on purpose (the .env.example template): not a mistake.
+_EMPTY_KEY_LINE = re.compile(r"^\s*(export\s+)?OPENAI_API_KEY\s*=\s*(#.*)?$")
+
+
+def lost_key_line(path: Path | None, file_key: str | None) -> str | None:
+    """A note when a ``.env`` line mentions the key but python-dotenv did not read one."""
+    if path is None or file_key:
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return None
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#") or _EMPTY_KEY_LINE.match(text):
+            continue
+        if "openai_api_key" in text.lower() or text.startswith("sk-"):
+            return (
+                f".env line {number} looks like your key but was not read as OPENAI_API_KEY. Write it as "
+                "OPENAI_API_KEY=<key> (upper case, an ASCII '=', quotes in pairs or none); `make doctor` shows more. "
+                f"/ .env 第 {number} 行像是密钥，但没有被读成 OPENAI_API_KEY。请写成 OPENAI_API_KEY=<密钥>"
+                "（大写、半角等号、引号成对或不用）。"
+            )
+    return None
+
+
+def key_characters(key: str | None) -> str | None:
+    """A note when the key holds characters no key has (quotes, spaces, full-width)."""
+    if not key:
+        return None
+    from .doctor import key_problems  # the doctor's checks; imported late (it imports this package)
+
+    problems = [p for p in key_problems(key) if "placeholder" not in p[1]]
+    if not problems:
+        return None
+    _, en, zh, fix_en, fix_zh = problems[0]
+    return (
+        f"OPENAI_API_KEY: {en}; {fix_en}. Requests will fail with 401 until then. "
+        f"/ OPENAI_API_KEY：{zh}；{fix_zh}。"
+    )
+
+
+def model_name(name: str, variable: str) -> str | None:
+    """A note when a configured model name is probably mistyped."""
+    known = models.sdk_chat_models()
+    if name in known:
+        return None
+    if any(ch.isspace() for ch in name) or name.lower() in known:
+        fixed = "-".join(name.lower().split())
+        hint = f" Did you mean '{fixed}'?" if fixed in known else ""
+        return (
+            f"{variable}='{name}' has spaces or capitals; model names are lower case with hyphens.{hint} "
+            f"/ {variable}='{name}' 含有空格或大写字母，模型名应为小写并用连字符。"
+        )
+    close = difflib.get_close_matches(name, models.current_models(), n=1, cutoff=0.9)
+    if close:
+        return (
+            f"{variable}='{name}' is not a model the SDK knows. Did you mean '{close[0]}'? "
+            f"/ {variable}='{name}' 不是已知模型名，是不是 '{close[0]}'？"
+        )
+    return None
+
+
+def base_url(url: str | None) -> str | None:
+    """A note when the base URL has no ``http://`` or ``https://``."""
+    if not url or url.startswith(("http://", "https://")):
+        return None
+    return (
+        f"OPENAI_BASE_URL '{url}' has no http:// or https:// at the start; every request will fail. "
+        f"Write it as https://{url}. / OPENAI_BASE_URL 缺少开头的 https://，请写成 https://{url}。"
+    )
