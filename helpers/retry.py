@@ -16,7 +16,8 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 T = TypeVar("T")
-MAX_RETRY_AFTER = 60.0
+#: Like the SDK: a server's retry-after is honoured up to 120 s; asked to wait longer, give up.
+MAX_RETRY_AFTER = 120.0
 
 
 def is_transient(error: BaseException) -> bool:
@@ -27,6 +28,19 @@ def is_transient(error: BaseException) -> bool:
         return error.code != "insufficient_quota"
     if isinstance(error, openai.APIStatusError):
         return error.status_code in (408, 409) or error.status_code >= 500
+    return False
+
+
+def asks_too_long(error: BaseException) -> bool:
+    """True when the server asked to wait longer than :data:`MAX_RETRY_AFTER` (the SDK stops then too)."""
+    response = getattr(error, "response", None)
+    if response is None:
+        return False
+    for header, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            return float(response.headers.get(header, "")) / scale > MAX_RETRY_AFTER
+        except ValueError:
+            continue
     return False
 
 
@@ -75,7 +89,7 @@ def call_with_retries(fn: Callable[..., T], *args: Any, attempts: int = 4, max_w
     if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or not 0 <= max_wait <= 3600:
         raise ValueError(f"max_wait must be a number of seconds from 0 to 3600, got {max_wait!r}. / max_wait 必须是 0 到 3600 之间的秒数。")
     retrying = Retrying(
-        retry=retry_if_exception(is_transient),
+        retry=retry_if_exception(lambda error: is_transient(error) and not asks_too_long(error)),
         wait=_Wait(max_wait),
         stop=stop_after_attempt(attempts),
         reraise=True,

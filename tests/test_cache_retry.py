@@ -100,3 +100,16 @@ def test_client_errors_are_not_transient(client):
 def test_attempts_must_be_positive():
     with pytest.raises(ValueError):
         call_with_retries(print, attempts=0)
+
+
+def test_a_retry_after_above_120_seconds_is_not_retried(client):
+    # The SDK gives up when asked to wait more than 120 s; so does call_with_retries.
+    calls = []
+
+    def create(**kwargs):
+        calls.append(1)
+        return client.chat.completions.create(**kwargs)
+
+    with pytest.raises(openai.RateLimitError):
+        call_with_retries(create, **REQUEST, extra_headers={"x-offline-fault": "rate_limit; retry_after=300"})
+    assert len(calls) == 1
