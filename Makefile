@@ -7,22 +7,25 @@ PYTHON ?= python3
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test outputs bench clean
+.PHONY: help setup lab test browser-test outputs bench doctor clean
 
 help:
 	@echo "Targets (each runs 'setup' first, except clean):"
 	@echo "  make setup    create .venv and install the requirements (only when they changed)"
 	@echo "  make lab      start JupyterLab on notebooks/ (offline simulation without an API key)"
+	@echo "                in Chinese; English: KIT_LAB_LANGUAGE=en make lab"
 	@echo "  make test     run the tests with pytest        e.g. make test ARGS=\"-k models\""
+	@echo "  make browser-test  only the JupyterLab browser test (needs Chromium); refreshes docs/images/playground.png"
 	@echo "  make outputs  regenerate the notebooks' stored outputs"
 	@echo "  make bench    run the benchmark (bench/run.py)"
+	@echo "  make doctor   check the set-up (key, .env, endpoint, proxy) and say how to fix it  e.g. ARGS=--offline"
 	@echo "  make clean    remove .venv and caches"
 	@echo "Use another Python with PYTHON=..., e.g. make setup PYTHON=python3.12"
 
 setup:
 	$(PYTHON) tasks.py setup
 
-lab test outputs bench:
+lab test outputs bench doctor browser-test:
 	$(PYTHON) tasks.py $@ -- $(ARGS)
 
 clean:

@@ -7,11 +7,18 @@ Usage:
     python3 tasks.py test [-- ARGS]      run the tests (ARGS go to pytest)
     python3 tasks.py outputs [-- ARGS]   regenerate the notebooks' stored outputs
     python3 tasks.py bench [-- ARGS]     run the benchmark
+    python3 tasks.py doctor [-- ARGS]    check the set-up (key, .env, endpoint, proxy) and say how to fix it
+    python3 tasks.py browser-test [-- ARGS]  only the browser test (needs Chromium);
+                                         also refreshes docs/images/playground.png
     python3 tasks.py clean               remove .venv and caches
 
 On Windows use `py tasks.py lab`, `py tasks.py test`, and so on.
 Every task except `clean` runs `setup` first; `setup` only reinstalls when
 requirements.txt, requirements-dev.txt or pyproject.toml changed.
+
+JupyterLab's interface is in Chinese: `setup` installs jupyter/overrides.json as
+a settings default into .venv. For English set KIT_LAB_LANGUAGE=en (for example
+`KIT_LAB_LANGUAGE=en make lab`), or pick Settings > Language in JupyterLab.
 
 This file uses only the standard library. Its syntax is kept old on purpose
 (no f-strings, no annotations) so that an old Python can still read it and
@@ -46,6 +53,7 @@ def check_python():
 check_python()
 
 import hashlib  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import stat  # noqa: E402
@@ -57,6 +65,18 @@ STAMP = os.path.join(VENV, ".kit-install-stamp")
 # Files whose contents decide whether the installed packages are up to date.
 STAMPED_FILES = ("requirements.txt", "requirements-dev.txt", "pyproject.toml")
 IS_WINDOWS = os.name == "nt"
+
+# JupyterLab settings defaults shipped with the kit (the interface language).
+LAB_OVERRIDES_SOURCE = os.path.join(ROOT, "jupyter", "overrides.json")
+# Installed under overrides.d/ rather than as overrides.json: jupyterlab_server reads
+# every overrides.d/*.json first and the singleton overrides.json last, so a learner's
+# own overrides.json is never overwritten and still wins.
+LAB_OVERRIDES_NAME = "openai-notebook-kit.json"
+TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
+# KIT_LAB_LANGUAGE values -> JupyterLab locales ("en" is JupyterLab's built-in English).
+LAB_LOCALES = {"zh": "zh_CN", "zh_cn": "zh_CN", "en": "en", "en_us": "en"}
+BROWSER_TEST_DIR = os.path.join("tests", "browser")
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
 
 class TaskError(Exception):
@@ -191,11 +211,88 @@ def create_venv():
         raise
 
 
+def lab_locale(language):
+    """JupyterLab locale for a KIT_LAB_LANGUAGE value ("" means the kit's default)."""
+    key = language.strip().lower().replace("-", "_")
+    if not key:
+        return None
+    if key not in LAB_LOCALES:
+        raise TaskError(
+            "KIT_LAB_LANGUAGE={0!r} is not a language the kit knows. Use zh (Chinese, the "
+            "default) or en (English), or unset it.".format(language),
+            2,
+        )
+    return LAB_LOCALES[key]
+
+
+def lab_overrides_text(language):
+    """The kit's JupyterLab settings defaults as JSON text, in the given UI language."""
+    with open(LAB_OVERRIDES_SOURCE, "r", encoding="utf-8") as handle:
+        overrides = json.load(handle)
+    locale = lab_locale(language)
+    if locale:
+        overrides.setdefault(TRANSLATION_PLUGIN, {})["locale"] = locale
+    return json.dumps(overrides, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def install_lab_settings(settings_dir, language):
+    """Write the kit's settings defaults into a JupyterLab settings folder.
+
+    ``settings_dir`` is ``<prefix>/share/jupyter/lab/settings``. Returns the path if the
+    file was (re)written, None if it was already current, so repeated runs cost one read.
+    """
+    target = os.path.join(settings_dir, "overrides.d", LAB_OVERRIDES_NAME)
+    wanted = lab_overrides_text(language)
+    try:
+        with open(target, "r", encoding="utf-8") as handle:
+            if handle.read() == wanted:
+                return None
+    except OSError:
+        pass
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    partial = target + ".partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write(wanted)
+    os.replace(partial, target)
+    return target
+
+
+def _other_lab_locale(settings_dir):
+    """The locale a learner's own overrides.json sets, if any (it wins over the kit's)."""
+    try:
+        with open(os.path.join(settings_dir, "overrides.json"), "r", encoding="utf-8") as handle:
+            return json.load(handle).get(TRANSLATION_PLUGIN, {}).get("locale")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def setup_lab_settings():
+    """Keep .venv's JupyterLab defaults in step with jupyter/overrides.json and KIT_LAB_LANGUAGE."""
+    settings_dir = os.path.join(VENV, "share", "jupyter", "lab", "settings")
+    language = os.environ.get("KIT_LAB_LANGUAGE", "")
+    try:
+        written = install_lab_settings(settings_dir, language)
+    except (OSError, ValueError) as exc:
+        raise TaskError("Could not install the JupyterLab settings from jupyter/overrides.json: {0}".format(exc))
+    wanted = json.loads(lab_overrides_text(language)).get(TRANSLATION_PLUGIN, {}).get("locale")
+    if written:
+        say("setup: JupyterLab interface language {0} (KIT_LAB_LANGUAGE=en or zh switches it)".format(wanted))
+    other = _other_lab_locale(settings_dir)
+    if other and other != wanted:
+        say(
+            "setup: note: {0} sets the JupyterLab language to {1!r}; it wins over the kit's "
+            "{2!r}. Edit or remove that file to use the kit's setting.".format(
+                os.path.join(settings_dir, "overrides.json"), other, wanted
+            )
+        )
+
+
 def setup():
     create_venv()
     wanted = requirements_hash()
     if read_stamp() == wanted:
         say("setup: dependencies up to date (.venv)")
+        setup_lab_settings()
         return
     say("setup: installing the kit and its requirements into .venv ...")
     # Drop the old stamp first: an interrupted install must never look complete.
@@ -206,6 +303,7 @@ def setup():
         "Check your network / proxy, then run the command again.",
     )
     write_stamp(wanted)
+    setup_lab_settings()
     say("setup: done")
 
 
@@ -291,6 +389,26 @@ def cmd_test(extra):
     return run_tool([venv_python(), "-m", "pytest"] + extra)
 
 
+def chromium_path():
+    """The Chromium the browser test drives (KIT_CHROMIUM overrides the Debian path)."""
+    return os.environ.get("KIT_CHROMIUM", "").strip() or DEFAULT_CHROMIUM
+
+
+def cmd_browser_test(extra):
+    setup()
+    browser = chromium_path()
+    if not os.path.isfile(browser):
+        raise TaskError(
+            "The browser test needs Chromium at {0}, which does not exist.\n"
+            "On Debian/Ubuntu: `sudo apt-get install chromium`; elsewhere set KIT_CHROMIUM to "
+            "a Chromium or Chrome executable. (Do not run `playwright install`: the test uses "
+            "the system browser.)".format(browser)
+        )
+    # Refresh docs/images/playground.png (plain `test` only writes it when it is missing).
+    os.environ["KIT_UPDATE_SCREENSHOT"] = "1"
+    return run_tool([venv_python(), "-m", "pytest", BROWSER_TEST_DIR] + extra)
+
+
 def cmd_outputs(extra):
     setup()
     return run_tool([venv_python(), os.path.join("tools", "regen_outputs.py")] + extra)
@@ -302,6 +420,12 @@ def cmd_bench(extra):
     if not os.path.isfile(os.path.join(ROOT, script)):
         raise TaskError("{0} does not exist in this checkout.".format(script))
     return run_tool([venv_python(), script] + extra)
+
+
+def cmd_doctor(extra):
+    setup()
+    # ARGS go to the doctor: --offline (no network checks), --lang en|zh.
+    return run_tool([venv_python(), "-m", "helpers.doctor"] + extra)
 
 
 CACHE_DIR_NAMES = ("__pycache__", ".pytest_cache", ".ipynb_checkpoints")
@@ -335,6 +459,8 @@ COMMANDS = {
     "test": cmd_test,
     "outputs": cmd_outputs,
     "bench": cmd_bench,
+    "doctor": cmd_doctor,
+    "browser-test": cmd_browser_test,
     "clean": cmd_clean,
 }
 
