@@ -1,5 +1,7 @@
 """Write the "Open in Colab" and Binder links into both READMEs from one setting.
 
+It also keeps the repository URL in every notebook's setup cell (the Colab-only clone) in step.
+
 The repository's GitHub name lives in ONE place, the first line of README.md::
 
     <!-- kit-repo: OWNER/REPO -->
@@ -51,6 +53,25 @@ def block(readme: str, repo: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+SETUP_REPO = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+(?= /content/kit)")
+
+
+def sync_notebooks(repo: str, write: bool) -> list[str]:
+    """Point the Colab clone in every setup cell at ``repo``; return the notebooks that were stale."""
+    import json
+
+    stale = []
+    for path in sorted((ROOT / "notebooks").glob("*/*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        new = SETUP_REPO.sub(f"https://github.com/{repo}", text)
+        if new != text:
+            json.loads(new)  # still a valid notebook
+            stale.append(str(path.relative_to(ROOT)))
+            if write:
+                path.write_text(new, encoding="utf-8")
+    return stale
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Rewrite the launcher badges in the READMEs.")
     parser.add_argument("--check", action="store_true", help="only report; exit 1 if a README is out of date")
@@ -68,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             stale.append(readme)
             if not args.check:
                 path.write_text(new, encoding="utf-8")
+    stale += sync_notebooks(repo, write=not args.check)
     if args.check and stale:
         print(f"Out of date: {', '.join(stale)}. Run: python tools/badges.py", file=sys.stderr)
         return 1
