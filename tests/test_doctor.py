@@ -499,3 +499,23 @@ def test_main_exits_one_on_failure(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert doctor.main(["--offline", "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "✗ SSL_CERT_FILE" in out and "missing.pem" in out and KEY not in out and PROJ + "…wxyz" in out
+
+
+@pytest.mark.parametrize("profile", sorted(__import__("helpers.offline.profiles", fromlist=["PROFILES"]).PROFILES))
+def test_doctor_against_every_impersonated_provider(monkeypatch: pytest.MonkeyPatch, profile: str) -> None:
+    # The doctor's checklist must agree with an independent probe of the same limited provider.
+    import openai
+
+    from helpers.probe import probe
+
+    with Simulator(profile=profile) as sim:
+        setenv(monkeypatch, OPENAI_BASE_URL=sim.base_url, OPENAI_API_KEY=KEY)
+        report = doctor.run(lang="en")
+        caps = probe(openai.OpenAI(base_url=sim.base_url, api_key=KEY, max_retries=0), config.load_settings().model,
+                     refresh=True, cache_dir=None)
+    refused = [name for name in doctor.PROBE_FEATURES if getattr(caps, name) is False]
+    assert report["endpoint"].status == OK and report["probe"].status == (WARN if refused else OK)
+    for name in refused:
+        assert name in report["probe"].en, (profile, name, report["probe"].en)
+    assert (profile == "openai") == (not refused)
+    assert_no_key(report, KEY)
