@@ -87,9 +87,11 @@ def get_client(env_file: str | Path | None = None, *, quiet: bool = False, **cli
         )
     _SETTINGS = settings
     if not quiet:
+        from .secrets_scan import redact  # belt and braces: nothing key-like is ever printed whole
+
         for note in settings.notes:
-            print(f"Note 提示: {note}")
-        print(banner(settings))
+            print(redact(f"Note 提示: {note}"))
+        print(redact(banner(settings)))
     return openai.OpenAI(api_key=key, base_url=settings.base_url, **client_options)  # type: ignore[arg-type]
 
 

@@ -139,6 +139,7 @@ def load_settings(env_file: str | Path | None = None, local_simulator_url: str |
     else:
         path = None
 
+    notes.extend(config_checks.keys_in_wrong_places(os.environ))
     key = _clean(os.environ.get("OPENAI_API_KEY"))
     colab_key = None if key else colab_secret("OPENAI_API_KEY")
     if colab_key:

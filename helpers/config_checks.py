@@ -8,6 +8,7 @@ only the settings (no network); ``make doctor`` (helpers/doctor.py) goes deeper.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -84,3 +85,24 @@ def base_url(url: str | None) -> str | None:
         f"OPENAI_BASE_URL '{url}' has no http:// or https:// at the start; every request will fail. "
         f"Write it as https://{url}. / OPENAI_BASE_URL 缺少开头的 https://，请写成 https://{url}。"
     )
+
+
+#: Settings that must never hold a key; a learner sometimes pastes one into the wrong line.
+NOT_FOR_KEYS = ("OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_PROVIDER", "KIT_SIMULATOR_URL")
+
+
+def keys_in_wrong_places(environ: dict[str, str] | os._Environ[str]) -> list[str]:
+    """Remove key-like values from settings that are not keys; return a masked note for each."""
+    from .secrets_scan import PATTERNS, redact
+
+    notes = []
+    for name in NOT_FOR_KEYS:
+        value = environ.get(name)
+        if value and any(pattern.search(value) for _, pattern in PATTERNS):
+            del environ[name]  # never sent anywhere, never printed whole
+            notes.append(
+                f"{name} holds what looks like an API key ({redact(value)}), so it was ignored. Keys belong in "
+                f"OPENAI_API_KEY (or the provider's key variable); rotate the key if this file was shared. "
+                f"/ {name} 里像是一个 API 密钥，已忽略。密钥只应写在 OPENAI_API_KEY（或服务商的密钥变量）里。"
+            )
+    return notes

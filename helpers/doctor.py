@@ -44,6 +44,7 @@ from dotenv.parser import parse_stream
 from . import config, models
 from .keys import mask_key
 from .secrets_scan import PATTERNS
+from .secrets_scan import redact as redact_keys
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 MARKS = {OK: "✓", WARN: "!", FAIL: "✗", SKIP: "-"}
@@ -737,7 +738,12 @@ def url_problems(url: str, presets: Mapping[str, Any] | None = None) -> tuple[li
     if parts.scheme == "https" and port == 11434:
         found.append((WARN, "Ollama serves plain http on port 11434", "Ollama 在 11434 端口只提供 http",
                       "use http://", "改用 http://"))
-    suggested = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    scheme = parts.scheme
+    if scheme == "http" and not _is_local(host):
+        scheme = "https"  # the fix the warning above asks for
+    if scheme == "https" and port == 11434:
+        scheme = "http"
+    suggested = urlunsplit((scheme, parts.netloc, path, "", ""))
     return found, suggested
 
 
@@ -1004,8 +1010,13 @@ def check_probe(ctx: Context) -> Result:
                       "check the model name (OPENAI_MODEL) against the provider's list", "对照服务商的模型列表检查 OPENAI_MODEL",
                       detail_en, detail_zh)
     if refused or unknown:
-        en = f"{model}: not supported here: {', '.join(refused) or '-'}; could not tell: {', '.join(unknown) or '-'}"
-        zh = f"{model}：此处不支持：{', '.join(refused) or '-'}；无法判断：{', '.join(unknown) or '-'}"
+        en = "; ".join(part for part in (
+            f"not supported here: {', '.join(refused)}" if refused else "",
+            f"could not tell: {', '.join(unknown)}" if unknown else "") if part)
+        zh = "；".join(part for part in (
+            f"此处不支持：{', '.join(refused)}" if refused else "",
+            f"无法判断：{', '.join(unknown)}" if unknown else "") if part)
+        en, zh = f"{model}: {en}", f"{model}：{zh}"
         return Result("probe", WARN, en, zh,
                       "lessons that need these say so; another model or provider may have them (details below)",
                       "用到这些功能的课程会给出提示；换个模型或服务商可能支持（详见下方）", detail_en, detail_zh)
@@ -1122,9 +1133,7 @@ def redact(text: str, secrets: list[str]) -> str:
     """``text`` with every known secret and every key-like string replaced by its masked form."""
     for secret in secrets:
         text = text.replace(secret, mask_key(secret.strip().strip(_QUOTES)))
-    for _, pattern in PATTERNS:
-        text = pattern.sub(lambda m: mask_key(m.group(0)), text)
-    return text
+    return redact_keys(text)
 
 
 def run(lang: str | None = None, *, offline: bool = False, env_file: str | Path | None = None) -> Report:

@@ -99,6 +99,13 @@ def _situation(error: BaseException) -> str:
 
 
 def _message(error: BaseException) -> str:
+    """The error's own words, with anything key-like or a proxy password masked."""
+    from .secrets_scan import redact
+
+    return redact(_raw_message(error))
+
+
+def _raw_message(error: BaseException) -> str:
     if isinstance(error, openai.APIStatusError):
         body = error.body if isinstance(error.body, dict) else {}
         return str(body.get("message") or error.message)

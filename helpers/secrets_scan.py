@@ -64,6 +64,20 @@ def scan_text(text: str, path: str = "<text>") -> list[Finding]:
     return findings
 
 
+_URL_CREDENTIALS = re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+@")
+
+
+def redact(text: str) -> str:
+    """``text`` with every key-like string masked and every ``user:password@`` in a URL hidden.
+
+    For text we do not control (a server's error message, a proxy error, a setting a learner
+    typed into the wrong variable) before it is shown.
+    """
+    for _, pattern in PATTERNS:
+        text = pattern.sub(lambda m: mask_key(m.group(0)), text)
+    return _URL_CREDENTIALS.sub("***:***@", text)
+
+
 def scan_files(paths: Iterable[str | Path]) -> Iterator[Finding]:
     """Scan files; unreadable, binary or huge files are skipped."""
     for path in map(Path, paths):

@@ -132,3 +132,14 @@ def test_template_with_an_empty_key_gets_no_note(tmp_path, capsys, text):
     # Copying .env.example to .env unchanged is a choice (offline), not a mistake.
     settings, _ = load(tmp_path, text.encode(), capsys)
     assert settings.notes == [] and settings.mode == config.OFFLINE
+
+
+@pytest.mark.parametrize("name", ["OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_BASE_URL", "KIT_PROVIDER"])
+def test_a_key_pasted_into_the_wrong_setting_is_never_shown_or_used(tmp_path, capsys, monkeypatch, name):
+    monkeypatch.setenv(name, "")
+    settings, printed = load(tmp_path, f"{name}={KEY}\n".encode(), capsys)
+    helpers.get_client(tmp_path / ".env")
+    printed += capsys.readouterr().out
+    assert KEY not in printed and KEY not in repr(settings) and KEY not in " ".join(settings.notes)
+    assert any(name in note and "…wxyz" in note for note in settings.notes), settings.notes
+    assert settings.model != KEY and (settings.base_url or "").find(KEY) == -1

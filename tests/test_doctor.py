@@ -519,3 +519,10 @@ def test_doctor_against_every_impersonated_provider(monkeypatch: pytest.MonkeyPa
         assert name in report["probe"].en, (profile, name, report["probe"].en)
     assert (profile == "openai") == (not refused)
     assert_no_key(report, KEY)
+
+
+def test_suggested_url_uses_the_scheme_the_warning_asks_for() -> None:
+    problems, suggested = doctor.url_problems("http://api.deepseek.com/chat/completions", {})
+    assert suggested.startswith("https://api.deepseek.com") and any("https" in p[3] for p in problems)
+    _, ollama = doctor.url_problems("https://localhost:11434", {})
+    assert ollama.startswith("http://localhost:11434")

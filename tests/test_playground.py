@@ -467,3 +467,17 @@ def test_no_image_or_not_an_image(pg) -> None:
     turn = pg.send_image()
     assert turn is not None and turn.problems and pg.session.requests == 0
     assert "Nothing was sent." in pg.image_panel.answer.value
+
+
+def test_error_messages_from_servers_are_redacted():
+    # A gateway that echoes the key or a proxy URL with a password must not put either on screen.
+    import httpx2
+
+    from helpers.playground_errors import explain_error
+
+    secret = "sk-proj-" + "Q7" * 20 + "zzzz"
+    request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    response = httpx2.Response(401, request=request, json={"error": {"message": f"bad key {secret} via http://u:pw@proxy:3128"}})
+    error = openai.AuthenticationError("bad key", response=response, body={"message": f"bad key {secret} via http://u:pw@proxy:3128"})
+    shown = str(explain_error(error, "en"))
+    assert secret not in shown and "pw@" not in shown

@@ -72,3 +72,12 @@ def test_the_repository_itself_is_clean():
     if not tracked:
         pytest.skip("not a git checkout")
     assert [str(f) for f in scan_files(ROOT / name for name in tracked)] == []
+
+
+def test_redact_masks_keys_and_proxy_passwords():
+    from helpers.secrets_scan import redact
+
+    text = f"proxy http://ann:s3cret@127.0.0.1:9 refused; key {KEYS['project']} rejected"
+    out = redact(text)
+    assert "s3cret" not in out and "ann:" not in out and "***:***@127.0.0.1:9" in out
+    assert KEYS["project"] not in out and KEYS["project"][-4:] in out

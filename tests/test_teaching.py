@@ -322,3 +322,16 @@ def test_badges_follow_the_one_repo_line(tmp_path, monkeypatch, capsys):
         for edition in ("zh", "en"):
             for lesson in lessons:
                 assert f"https://colab.research.google.com/github/school/ai-class/blob/main/notebooks/{edition}/{lesson}" in text
+
+
+def test_room_server_tells_students_the_variable_that_keeps_them_offline(capsys, monkeypatch):
+    # The printed line must name KIT_SIMULATOR_URL (a real key in a student's .env is then never
+    # sent to the room's server) and never the unusable 0.0.0.0.
+    from helpers.offline import __main__ as cli
+    from helpers.offline import Simulator
+
+    with Simulator("127.0.0.1", 0) as sim:
+        assert cli.student_url(sim) == sim.base_url
+    monkeypatch.setattr(cli.socket, "gethostbyname", lambda name: "192.0.2.7")
+    fake = types.SimpleNamespace(host="0.0.0.0", port=8000, base_url="http://0.0.0.0:8000/v1")
+    assert cli.student_url(fake) == "http://192.0.2.7:8000/v1"

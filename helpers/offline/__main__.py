@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 
 from .profiles import ENV as PROFILE_ENV
@@ -16,6 +17,23 @@ def _env_float(name: str) -> float:
         return float(os.environ.get(name, "0") or 0)
     except ValueError:
         sys.exit(f"{name} must be a number of milliseconds. / {name} 必须是毫秒数。")
+
+
+def student_url(sim: Simulator) -> str:
+    """The URL students use: this machine's address when listening on all interfaces.
+
+    KIT_SIMULATOR_URL (not OPENAI_BASE_URL) keeps a student offline even with a real key in
+    .env, so that key is never sent to the room's server.
+    """
+    if sim.host not in ("0.0.0.0", "::"):
+        return sim.base_url
+    try:
+        address = socket.gethostbyname(socket.gethostname())  # resolved locally, nothing is sent
+    except OSError:
+        address = ""
+    if not address or address.startswith("127."):
+        address = "<this computer's IP address / 本机 IP 地址>"
+    return f"http://{address}:{sim.port}/v1"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Offline simulator at {sim.base_url}", flush=True)
     if sim.profile != "openai":
         print(f"  Impersonating profile {sim.profile!r} (requests may pick another with x-offline-profile).", flush=True)
-    print(f"  Students set OPENAI_BASE_URL={sim.base_url} (any key works except {INVALID_KEY}). Ctrl+C stops it.", flush=True)
+    print(f"  Students set KIT_SIMULATOR_URL={student_url(sim)} in .env (any key works except {INVALID_KEY}). "
+          "Ctrl+C stops it.", flush=True)
+    print(f"  学生在 .env 里写 KIT_SIMULATOR_URL={student_url(sim)}；按 Ctrl+C 停止。", flush=True)
     try:
         sim.serve_forever()
     except KeyboardInterrupt:
