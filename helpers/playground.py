@@ -57,6 +57,7 @@ from .offline.server import TOKEN_LATENCY_HEADER
 from .playground_errors import Explanation, explain_error
 from .playground_json import EXAMPLE_SCHEMA, SchemaProblem, check_reply, parse_schema, schema_name, strict_problems
 from .playground_stream import StreamResult, stream_chat
+from .probe import Capabilities
 
 #: Listed models with these prefixes join the configured ones in the model menu.
 MODEL_FAMILIES = ("gpt-5.4", "gpt-5.5")
@@ -118,6 +119,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "tokens": ("tokens: in {input} · out {output}", "token：输入 {input} · 输出 {output}"),
     "no_usage": ("tokens n/a (the endpoint sent no usage)", "token：无（接口没有返回 usage）"),
+    "tokens_estimated": (
+        "tokens ≈ in {input} · out {output} (counted locally: the endpoint sent no usage)",
+        "token ≈ 输入 {input} · 输出 {output}（接口没有返回 usage，在本地估算）",
+    ),
     "cost": ("cost ≈ ${cost:.6f} (estimate)", "费用 ≈ ${cost:.6f}（估算）"),
     "no_price": (
         "cost n/a (no price for '{model}' in helpers.costs.PRICES; add one to see estimates)",
@@ -258,6 +263,9 @@ class Playground:
     ``gpt-5.4*``/``gpt-5.5*`` ones). ``extra_headers`` go with every request.
     ``blocking=None`` runs requests in a background thread inside a kernel and in the
     caller's thread elsewhere; ``timeout`` (seconds) bounds every request.
+    ``caps`` (from ``helpers.probe.probe``) adapts the requests to a limited endpoint: the
+    older ``max_tokens`` where ``max_completion_tokens`` is refused, and no ``stream_options``
+    where streams carry no usage (tokens are then counted locally). ``None``: OpenAI's API.
     """
 
     def __init__(
@@ -270,6 +278,7 @@ class Playground:
         extra_headers: Mapping[str, str] | None = None,
         timeout: float = 60.0,
         blocking: bool | None = None,
+        caps: Capabilities | None = None,
     ) -> None:
         if lang not in LANGUAGES:
             raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}. / lang 只能是 'zh' 或 'en'，收到 {lang!r}。")
@@ -280,6 +289,7 @@ class Playground:
         self.token_latency_ms = token_latency_ms
         self.extra_headers = dict(extra_headers or {})
         self.timeout = timeout
+        self.caps = caps
         self.blocking = (not in_kernel()) if blocking is None else blocking
         self.offline = config.mode == OFFLINE
         self.messages: list[dict[str, Any]] = []
@@ -402,9 +412,10 @@ class Playground:
         return self.turns[-1] if self.turns else None
 
     def _request(self, model: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        refused = self.caps is not None and self.caps.max_completion_tokens is False
         request: dict[str, Any] = {
             "model": model, "messages": messages,
-            "max_completion_tokens": int(self.max_tokens.value), "timeout": self.timeout,
+            "max_tokens" if refused else "max_completion_tokens": int(self.max_tokens.value), "timeout": self.timeout,
         }
         if abs(float(self.temperature.value) - 1.0) > 1e-9:  # 1 is the default: not sent, so any model accepts it
             request["temperature"] = round(float(self.temperature.value), 2)
@@ -425,7 +436,8 @@ class Playground:
 
         panel.answer.value = before + _said(who, self.labels["waiting"])
         panel.meter.value = ""
-        result = stream_chat(self.client, on_text=draw, **request)
+        usage = self.caps is None or self.caps.stream_usage is not False
+        result = stream_chat(self.client, on_text=draw, include_usage=usage, **request)
         if result.refusal and not result.text:
             draw(f"{self.labels['refused']} {result.refusal}")
         elif not result.text:
@@ -439,7 +451,8 @@ class Playground:
         first = L["none"] if result.first_token_s is None else L["seconds"].format(value=result.first_token_s)
         parts = [
             L["no_usage"] if result.input_tokens is None
-            else L["tokens"].format(input=result.input_tokens, output=result.output_tokens),
+            else L["tokens_estimated" if result.estimated else "tokens"].format(
+                input=result.input_tokens, output=result.output_tokens),
             L["no_price"].format(model=result.model) if result.cost is None else L["cost"].format(cost=result.cost),
             L["latency"].format(first=first, total=result.total_s or 0.0),
             L["finish"].format(reason=result.finish_reason or L["none"]),

@@ -4,6 +4,8 @@ Introduced in lesson 06 (playground). It is lesson 02's streaming loop
 (``stream=True``, ``if chunk.choices:``) plus what the playground's meter shows:
 ``stream_options={"include_usage": True}`` makes the last chunk carry ``usage`` (with
 ``"choices": []``), and two clocks measure the time to the first token and the total.
+Endpoints that refuse or ignore ``stream_options`` (see ``helpers.probe``) send no usage:
+then the tokens are counted locally with ``helpers.tokens`` and marked ``estimated``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import openai
 
 from .costs import UnknownPriceError, estimate_cost
+from .tokens import count_message_tokens, count_tokens
 
 
 @dataclass
@@ -31,6 +34,8 @@ class StreamResult:
     cached_tokens: int = 0
     first_token_s: float | None = None
     total_s: float | None = None
+    #: True when no usage arrived and the token counts were estimated locally (text only).
+    estimated: bool = False
 
     @property
     def cost(self) -> float | None:
@@ -51,9 +56,21 @@ def _read_usage(result: StreamResult, usage: Any) -> None:
     result.cached_tokens = getattr(details, "cached_tokens", 0) or 0
 
 
+def _estimate_usage(result: StreamResult, messages: Any) -> None:
+    """Fill in the token counts from the o200k_base tokenizer (images are not counted)."""
+    try:
+        result.input_tokens = count_message_tokens(messages)
+    except TypeError:
+        return  # a messages list we cannot read: leave the counts unknown
+    result.output_tokens = count_tokens(result.text + result.refusal)
+    result.estimated = True
+
+
 def stream_chat(
     client: openai.OpenAI,
     on_text: Callable[[str], None] | None = None,
+    *,
+    include_usage: bool = True,
     **request: Any,
 ) -> StreamResult:
     """Send ``request`` to ``client.chat.completions.create`` as a stream and read it to the end.
@@ -61,13 +78,13 @@ def stream_chat(
     ``on_text`` is called with the whole text so far after every chunk that adds text
     (or a refusal), so a caller can redraw its display. The result is filled in as chunks
     arrive: if the stream fails half-way, the exception propagates and the text so far has
-    already been passed to ``on_text``.
+    already been passed to ``on_text``. ``include_usage=False`` leaves out ``stream_options``
+    (for endpoints that refuse it); without a usage chunk the tokens are estimated locally.
     """
     result = StreamResult(model=str(request.get("model", "")))
     started = time.perf_counter()
-    stream = client.chat.completions.create(
-        **request, stream=True, stream_options={"include_usage": True}
-    )
+    extra: dict[str, Any] = {"stream_options": {"include_usage": True}} if include_usage else {}
+    stream = client.chat.completions.create(**request, stream=True, **extra)
     with stream:
         for chunk in stream:
             if chunk.model:
@@ -89,4 +106,6 @@ def stream_chat(
                 if on_text is not None:
                     on_text(result.text or result.refusal)
     result.total_s = time.perf_counter() - started
+    if result.input_tokens is None:
+        _estimate_usage(result, request.get("messages"))
     return result

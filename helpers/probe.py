@@ -366,3 +366,23 @@ def probe(
     if path is not None:
         _write(path, caps)
     return dataclasses.replace(caps, reasons=dict(caps.reasons))
+
+
+def needs(caps: Capabilities, name: str, lang: str = "zh", instead: str = "") -> bool:
+    """True if ``caps`` passed the check ``name``; else print one line saying why a cell skips it.
+
+    For lesson cells (lessons 02-06 probe right after their setup cell): with every
+    capability present it prints nothing, so a cell reads ``if needs(caps, "vision", "en"):``.
+    ``instead`` names the fallback the cell takes (default: the cell is skipped).
+    """
+    if caps.supports(name):
+        return True
+    zh = lang.lower().startswith("zh")
+    reason = caps.reasons.get(name) or ("unknown" if not zh else "未知")
+    label = LABELS[name][1 if zh else 0]
+    if zh:
+        gap = " " if label[:1].isascii() else ""  # a space between Chinese and Latin text
+        print(f"此接口不支持{gap}{label}（probe：{reason}），{instead or '跳过本单元格'}。")
+    else:
+        print(f"This endpoint does not support {label} (probe: {reason}); {instead or 'skipping this cell'}.")
+    return False

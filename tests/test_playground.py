@@ -481,3 +481,69 @@ def test_error_messages_from_servers_are_redacted():
     error = openai.AuthenticationError("bad key", response=response, body={"message": f"bad key {secret} via http://u:pw@proxy:3128"})
     shown = str(explain_error(error, "en"))
     assert secret not in shown and "pw@" not in shown
+
+
+# --- limited endpoints: the capability probe adapts the requests (lessons 02-06) ---------------
+
+
+def basic_client(simulator) -> openai.OpenAI:
+    """A client whose every request asks the simulator to behave like a bare-bones provider."""
+    return make_client(simulator, default_headers={"x-offline-profile": "basic"})
+
+
+def test_playground_adapts_to_caps_of_a_limited_endpoint(simulator) -> None:
+    from helpers.probe import probe
+    from helpers.tokens import count_message_tokens, count_tokens
+
+    with basic_client(simulator) as sdk:
+        refused = make(sdk).send("Hello", blocking=True)  # without caps: max_completion_tokens gets a 400
+        assert refused.error is not None and refused.error.status == 400
+        caps = probe(sdk, DEFAULT_MODEL, cache_dir=None, refresh=True)
+        assert caps.max_completion_tokens is False and caps.stream_usage is False
+        pg = make(sdk, caps=caps)
+        turn = pg.send("Hello", blocking=True)
+    assert turn.ok and "[Offline simulation]" in turn.text
+    assert turn.stream.estimated
+    assert "max_tokens=" in turn.text and "max_completion_tokens" not in turn.text  # the simulator quotes the limit
+    system = pg.system.value.strip()
+    sent = ([{"role": pg.role.value, "content": system}] if system else []) + [{"role": "user", "content": "Hello"}]
+    assert turn.input_tokens == count_message_tokens(sent)
+    assert turn.output_tokens == count_tokens(turn.text)
+    assert turn.cost is not None and turn.cost > 0
+    assert "counted locally" in pg.chat.meter.value
+
+
+def test_playground_with_full_caps_sends_what_it_always_sent(client) -> None:
+    from helpers.probe import probe
+
+    caps = probe(client, DEFAULT_MODEL, cache_dir=None)
+    turn = make(client, caps=caps).send("Hello", blocking=True)
+    assert turn.ok and not turn.stream.estimated
+    assert "max_completion_tokens=" in turn.text  # the simulator quotes the limit it was sent
+
+
+def test_stream_chat_without_usage_counts_tokens_locally(client) -> None:
+    from helpers.playground_stream import stream_chat
+    from helpers.tokens import count_message_tokens, count_tokens
+
+    messages = [{"role": "user", "content": "Say hello."}]
+    sent = stream_chat(client, model=DEFAULT_MODEL, messages=messages)
+    local = stream_chat(client, include_usage=False, model=DEFAULT_MODEL, messages=messages)
+    assert not sent.estimated and local.estimated
+    assert local.input_tokens == count_message_tokens(messages) == sent.input_tokens
+    assert local.output_tokens == count_tokens(local.text)
+
+
+def test_needs_is_silent_when_supported_and_explains_a_skip(simulator, client, capsys) -> None:
+    from helpers.probe import needs, probe
+
+    assert needs(probe(client, DEFAULT_MODEL, cache_dir=None), "vision", "en") is True
+    assert capsys.readouterr().out == ""
+    with basic_client(simulator) as sdk:
+        caps = probe(sdk, DEFAULT_MODEL, cache_dir=None)
+    assert needs(caps, "vision", "zh") is False
+    assert needs(caps, "responses_api", "en", "using Chat Completions instead") is False
+    zh, en = capsys.readouterr().out.splitlines()
+    assert zh.startswith("此接口不支持图像输入（probe：400") and zh.endswith("跳过本单元格。")
+    assert en.startswith("This endpoint does not support Responses API (POST /responses) (probe: 404")
+    assert en.endswith("; using Chat Completions instead.")
