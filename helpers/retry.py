@@ -31,32 +31,29 @@ def is_transient(error: BaseException) -> bool:
     return False
 
 
-def asks_too_long(error: BaseException) -> bool:
-    """True when the server asked to wait longer than :data:`MAX_RETRY_AFTER` (the SDK stops then too)."""
-    response = getattr(error, "response", None)
-    if response is None:
-        return False
-    for header, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        try:
-            return float(response.headers.get(header, "")) / scale > MAX_RETRY_AFTER
-        except ValueError:
-            continue
-    return False
-
-
-def retry_after_seconds(error: BaseException | None) -> float | None:
-    """The server's ``retry-after-ms`` / ``retry-after`` (seconds), if it sent one we can use."""
+def asked_wait(error: BaseException | None) -> float | None:
+    """Seconds the server asked to wait (``retry-after-ms``, then ``retry-after``), if it said."""
     response = getattr(error, "response", None)
     if response is None:
         return None
     for header, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
         try:
-            value = float(response.headers.get(header, ""))
+            return float(response.headers.get(header, "")) / scale
         except ValueError:
             continue
-        if 0 < value / scale <= MAX_RETRY_AFTER:
-            return value / scale
     return None
+
+
+def asks_too_long(error: BaseException) -> bool:
+    """True when the server asked to wait longer than :data:`MAX_RETRY_AFTER` (the SDK stops then too)."""
+    wait = asked_wait(error)
+    return wait is not None and wait > MAX_RETRY_AFTER
+
+
+def retry_after_seconds(error: BaseException | None) -> float | None:
+    """The server's requested wait in seconds, if it is one we honour (0 < wait <= 120 s)."""
+    wait = asked_wait(error)
+    return wait if wait is not None and 0 < wait <= MAX_RETRY_AFTER else None
 
 
 class _Wait:
