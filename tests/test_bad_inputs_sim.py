@@ -107,6 +107,7 @@ SCHEMAS = [
     ("$ref loop", {"$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}}, "$ref": "#/$defs/A"}),
     ("required self-reference", {"$defs": {"N": {"type": "object", "properties": {"n": {"$ref": "#/$defs/N"}}}}, "$ref": "#/$defs/N"}),
     ("remote $ref", {"$ref": "https://example.com/schema.json"}),
+    ("$ref to a non-schema", {"$defs": {"A": "text"}, "type": "object", "properties": {"a": {"$ref": "#/$defs/A"}}}),
     ("empty enum", {"type": "object", "properties": {"a": {"enum": []}}}),
     ("enum not a list", {"type": "object", "properties": {"a": {"enum": "abc"}}}),
     ("properties as a list", {"type": "object", "properties": ["a", "b"]}),

@@ -119,9 +119,10 @@ def _resolve(schema: dict, root: dict) -> dict:
             if not isinstance(node, dict) or part not in node:
                 raise SimError(400, f"Invalid schema: reference '{ref}' cannot be resolved.", param="response_format")
             node = node[part]
-        extra = {k: v for k, v in schema.items() if k != "$ref"}
-        schema = {**node, **extra}
-        ref = schema.get("$ref") if "$ref" in node else None
+        if not isinstance(node, dict):
+            raise SimError(400, f"Invalid schema: reference '{ref}' does not point to a schema object.", param="response_format")
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+        ref = schema.get("$ref")  # only the target can bring a new $ref
         seen += 1
         if seen > 50:
             raise SimError(400, "Invalid schema: '$ref' loop.", param="response_format")
