@@ -110,13 +110,20 @@ def test_token_latency_paces_the_stream(simulator):
     assert stamps[-1] - stamps[0] >= delay_ms / 1000 * (len(stamps) - 1) * 0.8
 
 
-def test_plain_answer_is_not_delayed_by_nagle(client):
+def test_answers_leave_without_nagle_delay(simulator, monkeypatch):
     # Headers and body leave in two writes; without TCP_NODELAY the body waits for the
-    # client's delayed ACK (40 ms on Linux). A loopback answer should take a few ms.
-    # The median is compared with 20 ms, half the stall, to stay robust on a busy machine.
-    times = []
-    for i in range(10):
-        start = time.perf_counter()
-        reply_text(client, user(f"Quick {i}"))
-        times.append(time.perf_counter() - start)
-    assert sorted(times)[len(times) // 2] < 0.02
+    # client's delayed ACK (about 40 ms per answer, seen in bench/run.py). Check the option on
+    # the server's own socket rather than timing it (speed belongs in the benchmark).
+    from helpers.offline import server
+
+    seen: list[int] = []
+    original = server._Handler.setup
+
+    def setup(self):
+        original(self)
+        seen.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    monkeypatch.setattr(server._Handler, "setup", setup)
+    fresh = make_client(simulator.base_url)  # a new connection, so setup() runs under the patch
+    assert reply_text(fresh, user("Quick"))
+    assert seen and all(seen), seen
