@@ -20,7 +20,7 @@ REAL_KEY = "Remove it, or use a real API key (OPENAI_API_KEY) to use this featur
 
 def refusal(param: str, what: str, code: str = "unsupported_parameter") -> errors.SimError:
     """The simulator's 400 for a feature it cannot offer: what is missing and what to do."""
-    return errors.SimError(400, f"{what} is not available in the offline simulator ('{param}'). {REAL_KEY}", param=param, code=code)
+    return errors.SimError(400, f"Not available in the offline simulator: {what} ('{param}'). {REAL_KEY}", param=param, code=code)
 
 
 def type_name(value: Any) -> str:
