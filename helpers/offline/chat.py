@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import tokens
-from . import common, errors, text, vision
+from . import common, errors, params, parts, steering, text, vision
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply
 
@@ -14,7 +14,7 @@ ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 JSON_WORD = "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'."
 
 
-def _part_text_and_images(content: Any, where: str) -> tuple[str, list[vision.ImageInfo]]:
+def _part_text_and_images(content: Any, where: str, role: str = "user") -> tuple[str, list[vision.ImageInfo]]:
     if content is None or isinstance(content, str):
         return content or "", []
     if not isinstance(content, list):
@@ -34,8 +34,10 @@ def _part_text_and_images(content: Any, where: str) -> tuple[str, list[vision.Im
             if not isinstance(image, dict):
                 raise errors.missing_param(f"{where}.content[{j}].image_url")
             images.append(vision.inspect_image(image.get("url"), image.get("detail", "auto")))
+        elif kind == "refusal" and role == "assistant":  # the simulator's own refusals, fed back
+            texts.append(parts.refusal_text(part, f"{where}.content[{j}]"))
         else:
-            raise errors.unsupported_part(kind, f"{where}.content[{j}]", "'text' and 'image_url'")
+            raise parts.chat_unsupported(kind, role, f"{where}.content[{j}]")
     return "\n".join(texts), images
 
 
@@ -62,7 +64,8 @@ def to_prompt(body: dict) -> text.Prompt:
             )
         if "content" not in message and role != "assistant":
             raise errors.missing_param(f"{where}.content")
-        words, images = _part_text_and_images(message.get("content"), where)
+        parts.check_chat_message(message, where)
+        words, images = _part_text_and_images(message.get("content"), where, role)
         turns.append(text.Turn(role, words, images))
     return text.Prompt(turns)
 
@@ -91,6 +94,7 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
         raise errors.SimError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options", code="invalid_value")
     common.require_json_word(prompt, opts["format"], JSON_WORD, "messages")
     prompt.settings = {k: body[k] for k in SETTINGS if body.get(k) is not None}
+    prompt.verbosity = steering.verbosity_of(body, "chat")
     return model, prompt, opts
 
 
@@ -120,6 +124,7 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
         common.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=opts["limit"])
         for i in range(opts["n"])
     ]
+    outcomes = [steering.apply_bans(o, body) for o in outcomes]
     ident = "chatcmpl-" + common.request_id("chat", body)
     usage = _usage(prompt, outcomes)
     if opts["stream"]:
@@ -144,6 +149,7 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
         "service_tier": "default",
         "system_fingerprint": "fp_offline",
     }
+    params.echo(reply, body, "chat")
     return JsonReply(200, reply, tokens=usage["completion_tokens"])
 
 

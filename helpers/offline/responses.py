@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import tokens
-from . import common, errors, text, vision
+from . import common, errors, params, parts, steering, text, vision
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply
 
@@ -25,10 +25,13 @@ def _content(content: Any, where: str) -> tuple[str, list[vision.ImageInfo]]:
         kind = part.get("type") if isinstance(part, dict) else None
         if kind in TEXT_PARTS and isinstance(part.get("text"), str):
             texts.append(part["text"])
+        elif kind == "refusal" and isinstance(part.get("refusal"), str):  # fed back
+            texts.append(part["refusal"])
         elif kind == "input_image":
+            parts.check_input_image(part, f"{where}.content[{j}]")
             images.append(vision.inspect_image(part.get("image_url"), part.get("detail", "auto")))
         else:
-            raise errors.unsupported_part(kind, f"{where}.content[{j}]", "'input_text', 'input_image' and 'output_text'")
+            raise parts.responses_unsupported(kind, f"{where}.content[{j}]")
     return "\n".join(texts), images
 
 
@@ -77,6 +80,7 @@ def _parse(body: dict, extra_models: frozenset[str], kind: str = "responses") ->
         "stream": body.get("stream") is True,
     }
     prompt.settings = {k: body[k] for k in SETTINGS if body.get(k) is not None and k != "instructions"}
+    prompt.verbosity = steering.verbosity_of(body, kind)
     return model, prompt, opts
 
 
@@ -133,6 +137,7 @@ def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome 
         else:
             response["completed_at"] = CREATED
         response["output"] = [_message(msg_id, outcome, "incomplete" if truncated else "completed")]
+    params.echo(response, body, "responses")
     return response
 
 
