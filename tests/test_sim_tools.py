@@ -11,7 +11,7 @@ import openai
 import pydantic
 import pytest
 
-from test_sim_support import EN_MARK, MODEL, ZH_MARK, check_chat_body, client, expect_error, raw_post
+from test_sim_support import EN_MARK, MODEL, ZH_MARK, check_chat_body, client, raw_post
 
 __all__ = ["client"]  # the fixture, re-exported for pytest
 
