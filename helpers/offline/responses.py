@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import tokens
-from . import common, errors, text, vision
+from . import common, errors, reasoning, text, vision
+from . import store as state
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply
+from .responses_extras import Extras, build as build_extras
 
 JSON_WORD = "Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'."
 SETTINGS = ("temperature", "top_p", "max_output_tokens", "instructions")
@@ -141,39 +143,47 @@ def _message(msg_id: str, outcome: Outcome | None, status: str) -> dict:
     return {"type": "message", "id": msg_id, "role": "assistant", "status": status, "content": content}
 
 
-def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
-    model, prompt, opts = _parse(body, extra_models)
-    outcome = common.generate(prompt, opts["format"], seed=None, index=0, stop=[], limit=opts["limit"])
+def handle(body: dict, extra_models: frozenset[str], store: state.ResponseStore | None = None) -> JsonReply | StreamReply:
+    state.check_request(body)
+    history = state.previous_context(body, store)
+    model, prompt, opts = _parse(state.with_history(body, history), extra_models)
     key = common.request_id("responses", body)
+    extras = build_extras(key, model, body, prompt, opts["limit"])
+    outcome = common.generate(prompt, opts["format"], seed=None, index=0, stop=[], limit=extras.plan.visible_limit(opts["limit"]))
     ident, msg_id = "resp_" + key, "msg_" + key
     usage = _usage(prompt, outcome)
+    reasoning.charge_responses(usage, extras.plan.used(opts["limit"]))
+    final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage))
+    state.remember(store, body, final, history)
     if opts["stream"]:
-        return StreamReply(_events(ident, msg_id, model, body, outcome, usage), named=True)
-    return JsonReply(200, _response(ident, msg_id, model, body, outcome, usage), tokens=usage["output_tokens"])
+        return StreamReply(_events(ident, msg_id, model, body, outcome, usage, extras), named=True)
+    return JsonReply(200, final, tokens=usage["output_tokens"])
 
 
-def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, usage: dict) -> Iterator[tuple[dict, bool]]:
+def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, usage: dict, extras: Extras) -> Iterator[tuple[dict, bool]]:
     counter = iter(range(1_000_000))
 
     def event(kind: str, **fields: Any) -> dict:
         return {"type": kind, "sequence_number": next(counter), **fields}
 
-    start = _response(ident, msg_id, model, body, None, None)
+    start = extras.decorate(_response(ident, msg_id, model, body, None, None))
     yield event("response.created", response=start), False
     yield event("response.in_progress", response=start), False
-    where = {"item_id": msg_id, "output_index": 0, "content_index": 0}
-    yield event("response.output_item.added", output_index=0, item=_message(msg_id, None, "in_progress")), False
+    yield from extras.prefix_events(event)
+    at = extras.offset
+    where = {"item_id": msg_id, "output_index": at, "content_index": 0}
+    yield event("response.output_item.added", output_index=at, item=_message(msg_id, None, "in_progress")), False
     yield event("response.content_part.added", part=_part(outcome, done=False), **where), False
     if outcome.refusal is not None:
         yield event("response.refusal.delta", delta=outcome.refusal, **where), True
         yield event("response.refusal.done", refusal=outcome.refusal, **where), False
     else:
-        for piece in text.pieces(outcome.text or ""):
-            yield event("response.output_text.delta", delta=piece, logprobs=[], **where), True
-        yield event("response.output_text.done", text=outcome.text or "", logprobs=[], **where), False
-    yield event("response.content_part.done", part=_part(outcome, done=True), **where), False
-    final = _response(ident, msg_id, model, body, outcome, usage)
-    yield event("response.output_item.done", output_index=0, item=final["output"][0]), False
+        for piece, logprobs in extras.pieces(outcome.text or ""):
+            yield event("response.output_text.delta", delta=piece, logprobs=logprobs, **where), True
+        yield event("response.output_text.done", text=outcome.text or "", logprobs=extras.done_logprobs(outcome.text or ""), **where), False
+    final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage))
+    yield event("response.content_part.done", part=final["output"][at]["content"][0], **where), False
+    yield event("response.output_item.done", output_index=at, item=final["output"][at]), False
     done = "response.incomplete" if final["status"] == "incomplete" else "response.completed"
     yield event(done, response=final), False
 
