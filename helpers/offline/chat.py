@@ -125,15 +125,15 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     ident = "chatcmpl-" + common.request_id("chat", body)
     usage = _usage(prompt, outcomes)
     reasoning.charge_chat(usage, plan.used(opts["limit"]) * opts["n"])
-    top = opts["top_logprobs"]
+    top, salt = opts["top_logprobs"], model + "\x1f" + prompt.all_text  # logprobs: the same streamed or not
     if opts["stream"]:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-        return StreamReply(_chunks(ident, model, outcomes, usage, include_usage, top), sse_done=True)
+        return StreamReply(_chunks(ident, model, outcomes, usage, include_usage, top, salt), sse_done=True)
     choices = [
         {
             "index": i,
             "message": {"role": "assistant", "content": o.text, "refusal": o.refusal, "annotations": []},
-            "logprobs": logprobs.for_choice(o.text, o.refusal, top, (ident, i)),
+            "logprobs": logprobs.for_choice(o.text, o.refusal, top, (salt, i)),
             "finish_reason": o.finish,
         }
         for i, o in enumerate(outcomes)
@@ -151,7 +151,7 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     return JsonReply(200, reply, tokens=usage["completion_tokens"])
 
 
-def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, include_usage: bool, top: int | None = None) -> Iterator[tuple[dict, bool]]:
+def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, include_usage: bool, top: int | None = None, salt: str = "") -> Iterator[tuple[dict, bool]]:
     """``(chunk, is_token)`` pairs in the real order; the server paces the token ones."""
 
     def chunk(choices: list, **extra: Any) -> dict:
@@ -166,7 +166,7 @@ def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, includ
         yield chunk([{"index": i, "delta": first, "logprobs": None, "finish_reason": None}]), False
         if o.refusal is not None:
             yield chunk([{"index": i, "delta": {"refusal": o.refusal}, "logprobs": None, "finish_reason": None}]), True
-        for piece, lps in logprobs.stream_pieces(o.text or "", top, (ident, i)):
+        for piece, lps in logprobs.stream_pieces(o.text or "", top, (salt, i)):
             yield chunk([{"index": i, "delta": {"content": piece}, "logprobs": lps, "finish_reason": None}]), True
         yield chunk([{"index": i, "delta": {}, "logprobs": None, "finish_reason": o.finish}]), False
     if include_usage:

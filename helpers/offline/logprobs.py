@@ -126,6 +126,8 @@ def _alternatives(token: str, position: int, salt: object, count: int) -> list[s
     start = stable_hash("alternatives", salt, position) % len(_COMMON)
     pool = near + _COMMON[start:] + _COMMON[:start]
     out: list[str] = []
+    if count <= 0:
+        return out
     for candidate in pool:
         if candidate and candidate != token and candidate not in out:
             out.append(candidate)

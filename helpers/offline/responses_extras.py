@@ -51,6 +51,7 @@ class Extras:
     summary: list[str] = field(default_factory=list)
     top: int | None = None  # alternatives per token when logprobs are included, else None
     exhausted: bool = False  # reasoning used up max_output_tokens
+    salt: str = ""  # what the logprobs depend on (the same streamed or not)
 
     @property
     def item_id(self) -> str:
@@ -82,7 +83,7 @@ class Extras:
         if output:
             for part in output[0].get("content", []):
                 if part.get("type") == "output_text" and self.top is not None:
-                    part["logprobs"] = logprobs.entries(part["text"], self.top, self.key)
+                    part["logprobs"] = logprobs.entries(part["text"], self.top, self.salt)
             if self.plan.reasons:
                 response["output"] = [self.item(), *output]
         return response
@@ -91,10 +92,10 @@ class Extras:
         """Stream deltas of the answer, each with its tokens' logprobs (empty when not asked)."""
         if self.top is None:
             return [(piece, []) for piece in text.pieces(answer)]
-        return [(piece, logprobs.for_stream_event(lps)) for piece, lps in logprobs.pieces(answer, self.top, self.key)]
+        return [(piece, logprobs.for_stream_event(lps)) for piece, lps in logprobs.pieces(answer, self.top, self.salt)]
 
     def done_logprobs(self, answer: str) -> list[dict]:
-        return [] if self.top is None else logprobs.for_stream_event(logprobs.entries(answer, self.top, self.key))
+        return [] if self.top is None else logprobs.for_stream_event(logprobs.entries(answer, self.top, self.salt))
 
     def prefix_events(self, event: Event) -> Iterator[tuple[dict, bool]]:
         """The reasoning item's stream events (before the message's), if the model reasons."""
@@ -118,4 +119,5 @@ def build(key: str, model: str, body: dict, prompt: text.Prompt, limit: int | No
     plan = reasoning.plan_responses(model, body, prompt.all_text, include)
     top = logprobs.responses_request(body, include)
     exhausted = plan.reasons and limit is not None and plan.tokens >= limit
-    return Extras(key, body, plan, reasoning.echo(plan, body), summary_parts(prompt, plan), top, exhausted)
+    return Extras(key, body, plan, reasoning.echo(plan, body), summary_parts(prompt, plan), top, exhausted,
+                  model + "\x1f" + prompt.all_text)
