@@ -108,10 +108,10 @@ UNKNOWN = Reasoning(
 )
 
 FAMILIES: dict[str, Reasoning] = {
-    "o1": O_SERIES, "o3": O_SERIES, "o3-mini": O_SERIES, "o4-mini": O_SERIES, "o3-pro": O_SERIES, "o1-pro": O_SERIES,
+    "o1": O_SERIES, "o3": O_SERIES, "o3-mini": O_SERIES, "o4-mini": O_SERIES,
     "gpt-5": GPT5, "gpt-5-mini": GPT5, "gpt-5-nano": GPT5,
     "gpt-5-chat-latest": NON_REASONING,
-    "gpt-5.1": GPT51, "gpt-5.1-codex": GPT51_CODEX, "gpt-5.1-codex-mini": GPT51_CODEX,
+    "gpt-5.1": GPT51, "gpt-5.1-codex": GPT51_CODEX,
     "gpt-5.1-chat-latest": CHAT_LATEST, "gpt-5.2-chat-latest": CHAT_LATEST,
     "gpt-5.2": GPT52, "gpt-5.2-pro": GPT52_PRO,
     "gpt-5.4": GPT54, "gpt-5.4-mini": GPT54, "gpt-5.4-nano": GPT54,

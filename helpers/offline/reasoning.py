@@ -151,7 +151,7 @@ def _summary(spec: dict, caps: Reasoning) -> str | None:
 
 def echo(plan: Plan, body: dict) -> dict | None:
     """The ``reasoning`` object a response shows, or None when the request and model have none."""
-    if plan.effort is None and body.get("reasoning") is None:
+    if body.get("reasoning") is None and not plan.reasons:
         return None
     return {"effort": plan.effort, "summary": plan.summary}
 
