@@ -151,7 +151,7 @@ def _listed_item(item: Any, response_id: str, index: int) -> dict:
     content = item.get("content")
     if role == "assistant":
         parts = _parts(content, "output_text")
-        out = [{**p, "annotations": p.get("annotations", [])} if p.get("type") == "output_text" else p for p in parts]
+        out = [{"annotations": [], "logprobs": [], **p} if p.get("type") == "output_text" else p for p in parts]
         return {"id": item.get("id") or _item_id("msg", response_id, index), "type": "message", "role": "assistant",
                 "status": item.get("status", "completed"), "content": out}
     return {"id": item.get("id") or _item_id("msg", response_id, index), "type": "message", "role": role,
