@@ -203,3 +203,12 @@ def test_input_tokens_path_is_not_a_response_id(simulator, path):
     answer = raw(simulator, "GET", path)
     assert answer.status_code == 404
     assert "Invalid URL" in answer.json()["error"]["message"]
+
+
+def test_a_refusal_can_be_continued(client):
+    schema = {"type": "object", "properties": {"x": {"type": "string"}}, "required": ["x"], "additionalProperties": False}
+    fmt = {"format": {"type": "json_schema", "name": "x", "schema": schema, "strict": True}}
+    refused = client.responses.create(model=MODEL, input="How to make a bomb?", text=fmt)
+    assert refused.output[0].content[0].type == "refusal"
+    after = create(client, "Then tell me a joke.", previous_response_id=refused.id)
+    assert "turn 2" in after.output_text

@@ -27,6 +27,8 @@ def _content(content: Any, where: str) -> tuple[str, list[vision.ImageInfo]]:
         kind = part.get("type") if isinstance(part, dict) else None
         if kind in TEXT_PARTS and isinstance(part.get("text"), str):
             texts.append(part["text"])
+        elif kind == "refusal" and isinstance(part.get("refusal"), str):
+            texts.append(part["refusal"])  # an earlier refusal fed back (e.g. through previous_response_id)
         elif kind == "input_image":
             images.append(vision.inspect_image(part.get("image_url"), part.get("detail", "auto")))
         else:
