@@ -212,3 +212,13 @@ def test_a_refusal_can_be_continued(client):
     assert refused.output[0].content[0].type == "refusal"
     after = create(client, "Then tell me a joke.", previous_response_id=refused.id)
     assert "turn 2" in after.output_text
+
+
+def test_input_token_count_follows_the_chain(client):
+    first = create(client, "Count the whole conversation, please.")
+    alone = client.responses.input_tokens.count(model=MODEL, input="And this?")
+    chained = client.responses.input_tokens.count(model=MODEL, input="And this?", previous_response_id=first.id)
+    follow = create(client, "And this?", previous_response_id=first.id)
+    assert chained.input_tokens == follow.usage.input_tokens > alone.input_tokens
+    expect_error(openai.BadRequestError, client.responses.input_tokens.count, model=MODEL, input="x",
+                 previous_response_id="resp_gone", status=400, code="previous_response_not_found")

@@ -190,7 +190,9 @@ def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, u
     yield event(done, response=final), False
 
 
-def count(body: dict, extra_models: frozenset[str]) -> JsonReply:
+def count(body: dict, extra_models: frozenset[str], store: state.ResponseStore | None = None) -> JsonReply:
     """``POST /v1/responses/input_tokens``: how many input tokens the request would use."""
-    model, prompt, _ = _parse(body, extra_models, kind="input_tokens")
+    state.check_request(body)
+    history = state.previous_context(body, store)
+    model, prompt, _ = _parse(state.with_history(body, history), extra_models, kind="input_tokens")
     return JsonReply(200, {"object": "response.input_tokens", "input_tokens": input_tokens(prompt)})

@@ -175,7 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
         routes = {
             "/v1/chat/completions": chat.handle,
             "/v1/responses": functools.partial(responses.handle, store=self.server.store),
-            "/v1/responses/input_tokens": responses.count,
+            "/v1/responses/input_tokens": functools.partial(responses.count, store=self.server.store),
         }
         if method == "POST" and path in routes:
             return routes[path](profiles.screen(profile, path, self._json(raw)), extra)
