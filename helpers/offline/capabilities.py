@@ -24,8 +24,8 @@ SAMPLING = ("temperature", "top_p", "presence_penalty", "frequency_penalty", "lo
 #: GPT-5.2 and later, accepts sampling parameters at ``none``: lessons that send ``temperature``
 #: and ``stop`` keep working. One report (see the gpt-5.4 entry) says gpt-5.4 refused
 #: ``temperature=0`` in April 2026. Set this to False to make the GPT-5.4 family refuse sampling
-#: parameters at every effort as that report describes (lessons 02 cells code-33 would then get
-#: a 400; see the report to the lead).
+#: parameters at every effort as that report describes (lesson 02's temperature cell, code-33 in
+#: en and zh, would then get a 400).
 GPT54_SAMPLING_AT_NONE = True
 
 SPEC = "openai-openapi ReasoningEffort/Reasoning descriptions and the SDK 3.57 docstrings (read 2026-11-30)"
