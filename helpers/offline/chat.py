@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import tokens
-from . import common, errors, params, parts, steering, text, tools, toolwire, vision
+from . import common, errors, logprobs, params, parts, reasoning, steering, text, tools, toolwire, vision
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply
 
@@ -90,6 +90,7 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
         "format": common.parse_format(body.get("response_format"), "response_format"),
         "stream": body.get("stream") is True,
         "tools": tools.chat_session(body),
+        "top_logprobs": logprobs.chat_request(body),
     }
     if body.get("stream_options") is not None and not opts["stream"]:
         raise errors.SimError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options", code="invalid_value")
@@ -121,21 +122,24 @@ def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -
 
 def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     model, prompt, opts = _parse(body, extra_models)
+    plan = reasoning.plan_chat(model, body, prompt.all_text)
     outcomes = toolwire.chat_outcomes(opts, prompt, body) or [
-        common.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=opts["limit"])
+        common.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=plan.visible_limit(opts["limit"]))
         for i in range(opts["n"])
     ]
     outcomes = [steering.apply_bans(o, body) for o in outcomes]
     ident = "chatcmpl-" + common.request_id("chat", body)
     usage = _usage(prompt, outcomes, tools.prompt_tokens(opts["tools"]))
+    reasoning.charge_chat(usage, plan.used(opts["limit"]) * opts["n"])
+    top, salt = opts["top_logprobs"], model + "\x1f" + prompt.all_text  # logprobs: the same streamed or not
     if opts["stream"]:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-        return StreamReply(_chunks(ident, model, outcomes, usage, include_usage), sse_done=True)
+        return StreamReply(_chunks(ident, model, outcomes, usage, include_usage, top, salt), sse_done=True)
     choices = [
         {
             "index": i,
             "message": {"role": "assistant", "content": o.text, "refusal": o.refusal, "annotations": [], **toolwire.message_fields(o)},
-            "logprobs": None,
+            "logprobs": logprobs.for_choice(o.text, o.refusal, top, (salt, i)),
             "finish_reason": o.finish,
         }
         for i, o in enumerate(outcomes)
@@ -154,7 +158,7 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     return JsonReply(200, reply, tokens=usage["completion_tokens"])
 
 
-def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, include_usage: bool) -> Iterator[tuple[dict, bool]]:
+def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, include_usage: bool, top: int | None = None, salt: str = "") -> Iterator[tuple[dict, bool]]:
     """``(chunk, is_token)`` pairs in the real order; the server paces the token ones."""
 
     def chunk(choices: list, **extra: Any) -> dict:
@@ -172,8 +176,8 @@ def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, includ
         yield chunk([{"index": i, "delta": first, "logprobs": None, "finish_reason": None}]), False
         if o.refusal is not None:
             yield chunk([{"index": i, "delta": {"refusal": o.refusal}, "logprobs": None, "finish_reason": None}]), True
-        for piece in text.pieces(o.text or ""):
-            yield chunk([{"index": i, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}]), True
+        for piece, lps in logprobs.stream_pieces(o.text or "", top, (salt, i)):
+            yield chunk([{"index": i, "delta": {"content": piece}, "logprobs": lps, "finish_reason": None}]), True
         yield chunk([{"index": i, "delta": {}, "logprobs": None, "finish_reason": o.finish}]), False
     if include_usage:
         yield chunk([], usage=usage), False
