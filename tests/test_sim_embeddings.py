@@ -120,6 +120,7 @@ def test_2048_inputs_accepted_2049_refused(plain):
         ({"text": "hi"}, "got dict"),
         (42, "got int"),
         ([100256], "token id 100256"),
+        ([15339] * 2049, "a flat array of token ids holds at most 2048 tokens"),
     ],
 )
 def test_malformed_input_is_refused(plain, value, hint):
