@@ -42,7 +42,8 @@ def plain(simulator) -> openai.OpenAI:
 # --- shape and formats ---------------------------------------------------------------------
 
 
-def test_float_reply_shape_and_usage(client):
+def test_float_reply_shape_and_usage(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))  # seeded there, not in the user's cache
     texts = ["Hello, world!", "你好，世界！"]
     reply = client.embeddings.create(model=SMALL, input=texts, encoding_format="float", user="student-1")
     assert reply.object == "list" and reply.model == SMALL
