@@ -66,7 +66,8 @@ def to_prompt(body: dict) -> text.Prompt:
             raise errors.missing_param(f"{where}.content")
         parts.check_chat_message(message, where)
         words, images = _part_text_and_images(message.get("content"), where, role)
-        turns.append(text.Turn(role, words, images))
+        name = message.get("name")
+        turns.append(text.Turn(role, words, images, name if isinstance(name, str) else None))
     return text.Prompt(turns)
 
 
@@ -103,7 +104,7 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
 def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -> dict:
     images = common.image_tokens(prompt)
     prompt_tokens = tokens.count_message_tokens(
-        [{"role": t.role, "content": t.text} for t in prompt.turns]
+        [{"role": t.role, "content": t.text, "name": t.name} for t in prompt.turns]
     ) + images + tool_tokens
     completion = sum(tools.output_tokens(o) for o in outcomes)
     return {

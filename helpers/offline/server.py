@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import chat, common, errors, faults, models_api, profiles, responses
+from . import chat, common, embeddings, errors, faults, models_api, profiles, responses
 from . import store as state
 from .errors import SimError
 from .replies import JsonReply, StreamReply
@@ -176,6 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/v1/chat/completions": chat.handle,
             "/v1/responses": functools.partial(responses.handle, store=self.server.store),
             "/v1/responses/input_tokens": functools.partial(responses.count, store=self.server.store),
+            "/v1/embeddings": embeddings.handle,
         }
         if method == "POST" and path in routes:
             return routes[path](profiles.screen(profile, path, self._json(raw)), extra)
