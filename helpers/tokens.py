@@ -100,3 +100,15 @@ def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
         if message.get("name"):
             total += TOKENS_PER_NAME + count_tokens(str(message["name"]))
     return total
+
+
+def tiktoken_encoding(name: str = ENCODING) -> Any:
+    """tiktoken's own ``name`` encoding, working offline (lesson 05).
+
+    tiktoken downloads its vocabularies on first use; this seeds its cache from the
+    vocabulary quicktok ships (checked against tiktoken's sha256) before loading, so no
+    download ever happens. See :mod:`helpers.tiktoken_cache`.
+    """
+    from .tiktoken_cache import offline_tiktoken
+
+    return offline_tiktoken(name)

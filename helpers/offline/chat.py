@@ -63,7 +63,8 @@ def to_prompt(body: dict) -> text.Prompt:
         if "content" not in message and role != "assistant":
             raise errors.missing_param(f"{where}.content")
         words, images = _part_text_and_images(message.get("content"), where)
-        turns.append(text.Turn(role, words, images))
+        name = message.get("name")
+        turns.append(text.Turn(role, words, images, name if isinstance(name, str) else None))
     return text.Prompt(turns)
 
 
@@ -97,7 +98,7 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
 def _usage(prompt: text.Prompt, outcomes: list[Outcome]) -> dict:
     images = common.image_tokens(prompt)
     prompt_tokens = tokens.count_message_tokens(
-        [{"role": t.role, "content": t.text} for t in prompt.turns]
+        [{"role": t.role, "content": t.text, "name": t.name} for t in prompt.turns]
     ) + images
     completion = sum(common.output_tokens(o) for o in outcomes)
     return {

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import chat, common, errors, faults, models_api, profiles, responses
+from . import chat, common, embeddings, errors, faults, models_api, profiles, responses
 from .errors import SimError
 from .replies import JsonReply, StreamReply
 
@@ -170,6 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/v1/chat/completions": chat.handle,
             "/v1/responses": responses.handle,
             "/v1/responses/input_tokens": responses.count,
+            "/v1/embeddings": embeddings.handle,
         }
         if method == "POST" and path in routes:
             return routes[path](profiles.screen(profile, path, self._json(raw)), extra)

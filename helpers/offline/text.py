@@ -18,11 +18,12 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 @dataclass
 class Turn:
-    """One message: its role, its text and the images it carries."""
+    """One message: its role, its text, the images it carries and its author's ``name``."""
 
     role: str
     text: str
     images: list = field(default_factory=list)
+    name: str | None = None
 
 
 @dataclass
