@@ -77,6 +77,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._serve("PATCH")
 
+    def __getattr__(self, name: str) -> Any:
+        # HEAD, OPTIONS, TRACE or any other method: the API's JSON error, not the stdlib's HTML 501.
+        if name.startswith("do_"):
+            return lambda: self._serve(name[3:])
+        raise AttributeError(name)
+
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             sys.stderr.write(f"[offline simulator] {self.address_string()} {format % args}\n")
@@ -214,7 +220,8 @@ class _Handler(BaseHTTPRequestHandler):
             if self.close_connection:
                 self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":  # HEAD: the headers of the answer, no body
+                self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True
 
