@@ -241,3 +241,22 @@ def test_sdk_raises_the_matching_class(client, exc, args):
         client.chat.completions.create(**call)
     assert info.value.body["message"] and info.value.request_id
     assert client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "still there?"}]).choices
+
+
+LONE = b'"\\ud800"'  # a lone UTF-16 surrogate escape: valid JSON syntax, not Unicode text
+SURROGATE_BODIES = [
+    ("/chat/completions", b'{"model": "%s", "messages": [{"role": "user", "content": %s}]}'),
+    ("/chat/completions", b'{"model": "%s", "messages": [{"role": "user", "content": "hi"}], "stop": %s}'),
+    ("/responses", b'{"model": "%s", "input": %s}'),
+    ("/responses/input_tokens", b'{"model": "%s", "input": %s}'),
+]
+
+
+@pytest.mark.parametrize("path, template", SURROGATE_BODIES)
+def test_lone_surrogates_are_400_invalid_unicode(simulator, path, template):
+    # Defect 3: these gave a 500 (UnicodeEncodeError, TypeError in the tokenizer).
+    response = raw_post(simulator.base_url, path, template % (MODEL.encode(), LONE))
+    error = check_error(response)
+    assert "invalid unicode" in error["message"].lower() and "\\ud800" in error["message"]
+    # A proper surrogate pair (how json.dumps writes an emoji by default) is fine.
+    assert raw_post(simulator.base_url, path, template % (MODEL.encode(), b'"\\ud83d\\ude00 ok"')).status_code == 200

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import chat, common, errors, faults, models_api, profiles, responses
+from . import chat, common, errors, faults, models_api, profiles, request_body, responses
 from .errors import SimError
 from .replies import JsonReply, StreamReply
 
@@ -183,13 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _json(raw: bytes) -> dict:
-        try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise errors.bad_json() from None
-        if not isinstance(body, dict):
-            raise errors.bad_json()
-        return body
+        return request_body.parse(raw)
 
     # --- latency ----------------------------------------------------------------------
 

@@ -1,0 +1,49 @@
+"""Reading a request body as JSON, in one place, with the API's 400 for what is not JSON text.
+
+Every endpoint's body goes through :func:`parse`. It refuses, with a 400 in the real error
+shape (never a 500 later on): bytes that are not UTF-8, text that is not JSON or not a JSON
+object, and JSON that decodes to text that is not Unicode (a lone UTF-16 surrogate escape
+such as ``"\\ud800"``, which Python's decoder accepts but no UTF-8 encoder can write back).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from . import errors
+
+# A \uD800-\uDFFF escape: the only way a JSON text can carry a surrogate. Cheap pre-filter
+# (a body without one needs no further check); a proper pair of them is valid.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+def parse(raw: bytes) -> dict[str, Any]:
+    """The body as a dict, or a ``SimError`` (400) saying why it cannot be one."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise errors.bad_json() from None
+    if not isinstance(body, dict):
+        raise errors.bad_json()
+    if _SURROGATE_ESCAPE.search(raw) and not _is_unicode(body):
+        raise invalid_unicode()
+    return body
+
+
+def _is_unicode(body: dict[str, Any]) -> bool:
+    """False when a decoded string holds a lone surrogate (it cannot be encoded as UTF-8)."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def invalid_unicode() -> errors.SimError:
+    return errors.SimError(
+        400,
+        "We could not parse the JSON body of your request: it contains invalid Unicode (a lone UTF-16 "
+        "surrogate escape such as \\ud800 without its pair). Send the text as valid UTF-8.",
+    )
