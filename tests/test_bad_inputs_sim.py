@@ -260,3 +260,14 @@ def test_lone_surrogates_are_400_invalid_unicode(simulator, path, template):
     assert "invalid unicode" in error["message"].lower() and "\\ud800" in error["message"]
     # A proper surrogate pair (how json.dumps writes an emoji by default) is fine.
     assert raw_post(simulator.base_url, path, template % (MODEL.encode(), b'"\\ud83d\\ude00 ok"')).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [300, 985, 5_000])
+@pytest.mark.parametrize("path", ["/chat/completions", "/responses", "/responses/input_tokens"])
+def test_deeply_nested_json_is_a_clear_400(simulator, path, depth):
+    # Defect 4: 5,000 levels (30 KB) gave a 500 RecursionError; just under the decoder's own
+    # limit, the reply's serialiser could still overflow. The limit is explicit now.
+    nested = b"[" * depth + b'"x"' + b"]" * depth
+    payload = b'{"model": "%s", "metadata": {"a": %s}, "input": "hi"}' % (MODEL.encode(), nested)
+    error = check_error(raw_post(simulator.base_url, path, payload))
+    assert "nested" in error["message"] and "levels" in error["message"]

@@ -3,7 +3,9 @@
 Every endpoint's body goes through :func:`parse`. It refuses, with a 400 in the real error
 shape (never a 500 later on): bytes that are not UTF-8, text that is not JSON or not a JSON
 object, and JSON that decodes to text that is not Unicode (a lone UTF-16 surrogate escape
-such as ``"\\ud800"``, which Python's decoder accepts but no UTF-8 encoder can write back).
+such as ``"\\ud800"``, which Python's decoder accepts but no UTF-8 encoder can write back), and
+JSON nested deeper than :data:`MAX_DEPTH` levels (deeper than any real request; near the
+interpreter's recursion limit, decoding or answering it would fail with a RecursionError).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from . import errors
 # A \uD800-\uDFFF escape: the only way a JSON text can carry a surrogate. Cheap pre-filter
 # (a body without one needs no further check); a proper pair of them is valid.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+#: Arrays and objects inside each other, at most (a JSON Schema nested 10 levels uses about 25).
+MAX_DEPTH = 256
 
 
 def parse(raw: bytes) -> dict[str, Any]:
@@ -25,11 +29,28 @@ def parse(raw: bytes) -> dict[str, Any]:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise errors.bad_json() from None
+    except RecursionError:
+        raise too_deep() from None
     if not isinstance(body, dict):
         raise errors.bad_json()
+    # Fewer brackets than the limit cannot nest deeper than it: most bodies skip the walk.
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _depth(body) > MAX_DEPTH:
+        raise too_deep()
     if _SURROGATE_ESCAPE.search(raw) and not _is_unicode(body):
         raise invalid_unicode()
     return body
+
+
+def _depth(value: Any) -> int:
+    """How many arrays and objects are nested in ``value`` (iterative: no recursion limit)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def _is_unicode(body: dict[str, Any]) -> bool:
@@ -46,4 +67,12 @@ def invalid_unicode() -> errors.SimError:
         400,
         "We could not parse the JSON body of your request: it contains invalid Unicode (a lone UTF-16 "
         "surrogate escape such as \\ud800 without its pair). Send the text as valid UTF-8.",
+    )
+
+
+def too_deep() -> errors.SimError:
+    return errors.SimError(
+        400,
+        f"We could not parse the JSON body of your request: it is nested more than {MAX_DEPTH} levels deep "
+        "(arrays or objects inside each other). Send a flatter body.",
     )
