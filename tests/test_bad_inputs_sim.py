@@ -271,3 +271,16 @@ def test_deeply_nested_json_is_a_clear_400(simulator, path, depth):
     payload = b'{"model": "%s", "metadata": {"a": %s}, "input": "hi"}' % (MODEL.encode(), nested)
     error = check_error(raw_post(simulator.base_url, path, payload))
     assert "nested" in error["message"] and "levels" in error["message"]
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
+@pytest.mark.parametrize("path", ["/chat/completions", "/responses"])
+def test_non_standard_json_constants_are_invalid_json(simulator, path, constant):
+    # Defect 5: temperature=NaN was accepted, and the Responses reply echoed "temperature": NaN.
+    payload = b'{"model": "%s", "messages": [{"role": "user", "content": "hi"}], "input": "hi", "temperature": %s}'
+    if path == "/responses":
+        payload = payload.replace(b'"messages": [{"role": "user", "content": "hi"}], ', b"")
+    else:
+        payload = payload.replace(b'"input": "hi", ', b"")
+    error = check_error(raw_post(simulator.base_url, path, payload % (MODEL.encode(), constant)))
+    assert "could not parse the JSON body" in error["message"] and error["type"] == "invalid_request_error"

@@ -2,7 +2,9 @@
 
 Every endpoint's body goes through :func:`parse`. It refuses, with a 400 in the real error
 shape (never a 500 later on): bytes that are not UTF-8, text that is not JSON or not a JSON
-object, and JSON that decodes to text that is not Unicode (a lone UTF-16 surrogate escape
+object, the non-standard constants ``NaN``, ``Infinity`` and ``-Infinity`` (Python reads them,
+JSON has no such numbers and the API refuses them as invalid JSON) and numbers too large for a
+double (``1e999`` would become one of them), JSON that decodes to text that is not Unicode (a lone UTF-16 surrogate escape
 such as ``"\\ud800"``, which Python's decoder accepts but no UTF-8 encoder can write back), and
 JSON nested deeper than :data:`MAX_DEPTH` levels (deeper than any real request; near the
 interpreter's recursion limit, decoding or answering it would fail with a RecursionError).
@@ -11,6 +13,7 @@ interpreter's recursion limit, decoding or answering it would fail with a Recurs
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -26,8 +29,8 @@ MAX_DEPTH = 256
 def parse(raw: bytes) -> dict[str, Any]:
     """The body as a dict, or a ``SimError`` (400) saying why it cannot be one."""
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
+    except (UnicodeDecodeError, json.JSONDecodeError, _NotJson):
         raise errors.bad_json() from None
     except RecursionError:
         raise too_deep() from None
@@ -39,6 +42,21 @@ def parse(raw: bytes) -> dict[str, Any]:
     if _SURROGATE_ESCAPE.search(raw) and not _is_unicode(body):
         raise invalid_unicode()
     return body
+
+
+class _NotJson(ValueError):
+    """A token Python's decoder accepts but JSON does not have."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotJson(text)
+    return value
 
 
 def _depth(value: Any) -> int:
