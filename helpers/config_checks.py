@@ -56,6 +56,29 @@ def key_characters(key: str | None) -> str | None:
     )
 
 
+def unsendable_key(key: str | None, source: str) -> str | None:
+    """The error for a key no HTTP header can carry (control characters, non-ASCII), else None.
+
+    Sent as it is, such a key makes httpx fail with the key in its message
+    (``Illegal header value b'Bearer sk-...'``), so ``get_client()`` refuses it first.
+    """
+    if not key or all(" " <= ch <= "~" for ch in key):
+        return None
+    from .doctor import key_problems  # imported late (it imports this package)
+    from .keys import mask_key
+
+    variable = source.split(", ")[0] if ", " in source else "OPENAI_API_KEY"
+    found = [p for p in key_problems(key) if "character" in p[1]] or [("", "it holds a character that is not plain ASCII",
+                                                                        "含有非 ASCII 字符", "", "")]
+    _, en, zh, fix_en, fix_zh = found[0]
+    return (
+        f"{variable} ({mask_key(key)!r}, {source}) cannot be sent in a request header: {en}. "
+        f"{fix_en.capitalize() + ', or c' if fix_en else 'C'}opy the key again from your provider's page; "
+        f"then run get_client() again. / {variable}（{source}）无法放进请求头发送：{zh}。"
+        f"{fix_zh + '，或' if fix_zh else '请'}从服务商页面重新复制密钥，然后重新运行 get_client()。"
+    )
+
+
 def model_name(name: str, variable: str) -> str | None:
     """A note when a configured model name is probably mistyped."""
     known = models.sdk_chat_models()

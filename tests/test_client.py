@@ -340,3 +340,46 @@ def test_env_file_encodings(monkeypatch: pytest.MonkeyPatch, tmp_path, encoding:
     assert settings.key_source == expected_source
     if expected_source == "none":
         assert any("UTF-8" in note for note in settings.notes)
+
+
+# --- keys that cannot be sent (defect 6) ---------------------------------------------------
+
+_rng = __import__("random").Random(20261130)
+_CANARY_SECRET = "".join(_rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(36))
+UNSENDABLE = {
+    "line break": _CANARY_SECRET[:16] + "\n" + _CANARY_SECRET[16:],
+    "carriage return": _CANARY_SECRET[:10] + "\r" + _CANARY_SECRET[10:],
+    "tab": _CANARY_SECRET[:20] + "\t" + _CANARY_SECRET[20:],
+    "DEL": _CANARY_SECRET[:5] + "\x7f" + _CANARY_SECRET[5:],
+    "full-width letter": _CANARY_SECRET[:12] + "\uff21" + _CANARY_SECRET[12:],
+    "accented letter": _CANARY_SECRET[:25] + "é" + _CANARY_SECRET[25:],
+}
+
+
+def _slices(secret: str, size: int = 8) -> set[str]:
+    return {secret[i:i + size] for i in range(len(secret) - size + 1)}
+
+
+@pytest.mark.parametrize("mode_variables", [{}, {"OPENAI_BASE_URL": OLLAMA}], ids=["live", "compatible"])
+@pytest.mark.parametrize("secret", list(UNSENDABLE.values()), ids=list(UNSENDABLE))
+def test_a_key_that_cannot_be_sent_is_refused_masked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], secret: str, mode_variables: dict[str, str]
+) -> None:
+    # Defect 6: httpx put such a key whole into its error ("Illegal header value b'Bearer sk-...'",
+    # or a UnicodeEncodeError's repr). get_client() must refuse it before the SDK ever sees it.
+    import traceback
+
+    key = PROJ + secret
+    setenv(monkeypatch, OPENAI_API_KEY=key, **mode_variables)
+    built: list[object] = []
+    monkeypatch.setattr(client_module.openai, "OpenAI", lambda **kw: built.append(kw))
+    with pytest.raises(ValueError) as info:
+        helpers.get_client()
+    captured = capsys.readouterr()
+    assert not built  # the SDK never got the key
+    message = str(info.value)
+    assert "OPENAI_API_KEY" in message and PROJ + "…" in message and "copy the key again" in message.lower()
+    shown = "\n".join([message, repr(info.value), captured.out, captured.err, *helpers.settings().notes,
+                       "".join(traceback.format_exception(info.value))])
+    leaked = sorted(piece for piece in _slices(secret.replace("\n", "").replace("\r", "")) | _slices(secret) if piece in shown)
+    assert not leaked, leaked
