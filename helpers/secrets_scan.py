@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .keys import mask_key
+from .utf16 import utf16_codec
 
 # (name, pattern). Order matters only for the label; every match is reported once.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -79,7 +80,7 @@ def redact(text: str) -> str:
 
 
 def scan_files(paths: Iterable[str | Path]) -> Iterator[Finding]:
-    """Scan files; unreadable, binary or huge files are skipped."""
+    """Scan files (UTF-8 or UTF-16 text); unreadable, binary or huge files are skipped."""
     for path in map(Path, paths):
         if path.suffix.lower() in _SKIP_SUFFIXES or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             continue
@@ -87,10 +88,11 @@ def scan_files(paths: Iterable[str | Path]) -> Iterator[Finding]:
             data = path.read_bytes()
         except OSError:
             continue
-        if b"\0" in data[:8192]:
+        codec = utf16_codec(data)  # Notepad's "Unicode": null bytes, but text
+        if codec is None and b"\0" in data[:8192]:
             continue  # binary
-        # A stray non-UTF-8 byte must not hide a key on another line of the file.
-        yield from scan_text(data.decode("utf-8", errors="replace"), str(path))
+        # A stray undecodable byte must not hide a key on another line of the file.
+        yield from scan_text(data.decode(codec or "utf-8", errors="replace"), str(path))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,3 +81,20 @@ def test_redact_masks_keys_and_proxy_passwords():
     out = redact(text)
     assert "s3cret" not in out and "ann:" not in out and "***:***@127.0.0.1:9" in out
     assert KEYS["project"] not in out and KEYS["project"][-4:] in out
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_files_are_scanned(tmp_path, capsys, encoding):
+    # Defect 9: UTF-16 text (Windows Notepad's "Unicode"; with or without a BOM) was taken for
+    # binary because of its null bytes, so the key in it was missed and the exit code was 0.
+    dirty = tmp_path / "notes.txt"
+    dirty.write_text(f"# 配置 settings\nOPENAI_API_KEY={KEYS['project']}\n", encoding=encoding)
+    findings = list(scan_files([dirty]))
+    assert [(f.line, f.kind) for f in findings] == [(2, "OpenAI project/service/admin key")]
+    assert main([str(dirty)]) == 1 and KEYS["project"] not in capsys.readouterr().out
+
+
+def test_binary_with_null_bytes_is_still_skipped(tmp_path):
+    blob = tmp_path / "data.bin"
+    blob.write_bytes(bytes(range(256)) * 4 + KEYS["project"].encode())
+    assert list(scan_files([blob])) == []
