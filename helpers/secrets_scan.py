@@ -24,7 +24,8 @@ from .utf16 import utf16_codec
 # (name, pattern). Order matters only for the label; every match is reported once.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("OpenAI project/service/admin key", re.compile(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}")),
-    ("OpenAI key (watermarked)", re.compile(r"sk-[A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,}")),
+    # Bounded before the marker: unbounded, a long line of "sk-" made it backtrack quadratically.
+    ("OpenAI key (watermarked)", re.compile(r"sk-[A-Za-z0-9_-]{8,200}T3BlbkFJ[A-Za-z0-9_-]{8,}")),
     ("OpenAI legacy key", re.compile(r"\bsk-[A-Za-z0-9]{48}\b")),
     ("Anthropic key", re.compile(r"sk-ant-[A-Za-z0-9_-]{20,}")),
     ("OpenRouter key", re.compile(r"sk-or-v1-[a-f0-9]{64}")),
