@@ -383,3 +383,14 @@ def test_a_key_that_cannot_be_sent_is_refused_masked(
                        "".join(traceback.format_exception(info.value))])
     leaked = sorted(piece for piece in _slices(secret.replace("\n", "").replace("\r", "")) | _slices(secret) if piece in shown)
     assert not leaked, leaked
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_env_without_a_bom_gets_the_utf16_note(capsys: pytest.CaptureFixture[str], clean: Path, encoding: str) -> None:
+    # Defect 11: without a BOM the file decoded as UTF-8 full of NULs, and get_client() crashed
+    # with "ValueError: embedded null byte" when putting a value into os.environ.
+    (clean / ".env").write_bytes(f"OPENAI_API_KEY={KEY}\nOPENAI_MODEL=gpt-4o\n".encode(encoding))
+    _, settings, text = run(capsys)
+    assert settings.key_source == "none" and settings.mode == "offline"
+    assert notes_with(settings, "UTF-16", "UTF-8") and "Save it again as UTF-8" in text
+    assert "\0" not in "".join(os.environ.values())
