@@ -130,6 +130,8 @@ def load_settings(env_file: str | Path | None = None, local_simulator_url: str |
     before = {name: _clean(os.environ.get(name)) for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
     set_before = {name for name, value in os.environ.items() if _clean(value)}
     path = Path(env_file) if env_file else find_env_file()
+    if env_file and not path.is_file():  # type: ignore[union-attr]
+        notes.append(config_checks.env_file_not_a_file(Path(env_file)))
     from_file: dict[str, str | None] = {}
     if path is not None and path.is_file():
         read = _read_env_file(path)

@@ -40,6 +40,21 @@ def lost_key_line(path: Path | None, file_key: str | None) -> str | None:
     return None
 
 
+def env_file_not_a_file(path: Path) -> str:
+    """The note for ``get_client(env_file=...)`` naming a folder or a path that does not exist."""
+    if path.is_dir():
+        inside = path / ".env"
+        hint = f"env_file='{inside}'" if inside.is_file() else "env_file='<folder>/.env'"
+        en, zh = f"is a folder, not a file: pass the file itself, e.g. {hint}", f"是文件夹而不是文件：请传入文件本身，例如 {hint}"
+    else:
+        en = "was not found: check the name, and that a relative path starts from the notebook's folder (env_file='../.env')"
+        zh = "不存在：请检查文件名，相对路径从笔记本所在文件夹算起（env_file='../.env'）"
+    return (
+        f"env_file='{path}' {en}. No .env was read; settings come from the environment only. "
+        f"/ env_file='{path}' {zh}。未读取任何 .env，只使用环境变量中的设置。"
+    )
+
+
 def key_characters(key: str | None) -> str | None:
     """A note when the key holds characters no key has (quotes, spaces, full-width)."""
     if not key:

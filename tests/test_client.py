@@ -394,3 +394,17 @@ def test_utf16_env_without_a_bom_gets_the_utf16_note(capsys: pytest.CaptureFixtu
     assert settings.key_source == "none" and settings.mode == "offline"
     assert notes_with(settings, "UTF-16", "UTF-8") and "Save it again as UTF-8" in text
     assert "\0" not in "".join(os.environ.values())
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_an_env_file_that_is_not_a_file_is_said_so(capsys: pytest.CaptureFixture[str], clean: Path, kind: str) -> None:
+    # Defect 12: get_client(env_file=<a folder or a missing path>) was silently ignored.
+    write_env(clean, OPENAI_API_KEY=KEY)  # the usual .env: not used when another file is named
+    named = clean / "config" if kind == "folder" else clean / "secrets.env"
+    if kind == "folder":
+        named.mkdir()
+    _, settings, text = run(capsys, env_file=named)
+    assert settings.env_file is None and settings.api_key is None and settings.mode == "offline"
+    said = notes_with(settings, str(named))
+    assert said and ("folder" if kind == "folder" else "not found") in said[0] and "env_file=" in said[0]
+    assert said[0] in text.replace("Note 提示: ", "")
