@@ -408,3 +408,19 @@ def test_an_env_file_that_is_not_a_file_is_said_so(capsys: pytest.CaptureFixture
     said = notes_with(settings, str(named))
     assert said and ("folder" if kind == "folder" else "not found") in said[0] and "env_file=" in said[0]
     assert said[0] in text.replace("Note 提示: ", "")
+
+
+@pytest.mark.parametrize("value", ["1e12", "inf", "nan", "-5"])
+def test_latency_variables_are_capped_like_the_header(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    # KIT_OFFLINE_LATENCY_MS had no cap while the per-request header had one: a typo could hang a class.
+    from helpers.offline.server import MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS
+
+    monkeypatch.setattr(client_module, "_SIMULATOR", None)  # a fresh simulator for this test only
+    setenv(monkeypatch, KIT_OFFLINE_LATENCY_MS=value, KIT_OFFLINE_TOKEN_LATENCY_MS=value)
+    sim = client_module.local_simulator()
+    try:
+        latency, token_latency = sim._server.latency_ms, sim._server.token_latency_ms
+    finally:
+        sim.stop()
+    expected = {"1e12": (MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS), "inf": (MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS)}.get(value, (0.0, 0.0))
+    assert (latency, token_latency) == expected

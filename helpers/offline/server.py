@@ -40,6 +40,11 @@ RATE_LIMIT_REQUESTS = 10_000
 RATE_LIMIT_TOKENS = 10_000_000
 
 
+def clamp_ms(value: float, cap: float) -> float:
+    """A latency in milliseconds kept within 0..``cap`` (NaN: 0), for the headers and the settings alike."""
+    return min(max(value, 0.0), cap) if value == value else 0.0
+
+
 def _rate_headers(body: bytes) -> dict[str, str]:
     # Stateless, like everything here: the remaining token budget reflects this request.
     estimate = max(1, len(body) // 4)
@@ -192,7 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
         if value is None:
             return getattr(self.server, attribute)
         try:
-            return min(max(float(value), 0.0), cap)
+            return clamp_ms(float(value), cap)
         except ValueError:
             return getattr(self.server, attribute)
 
@@ -267,8 +272,8 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], **settings: Any) -> None:
-        self.latency_ms: float = settings.get("latency_ms", 0.0)
-        self.token_latency_ms: float = settings.get("token_latency_ms", 0.0)
+        self.latency_ms: float = clamp_ms(settings.get("latency_ms", 0.0), MAX_LATENCY_MS)
+        self.token_latency_ms: float = clamp_ms(settings.get("token_latency_ms", 0.0), MAX_TOKEN_LATENCY_MS)
         self.extra_models: frozenset[str] = frozenset(settings.get("extra_models", ()))
         self.max_body: int = settings.get("max_body", MAX_BODY)
         self.verbose: bool = settings.get("verbose", False)
