@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import threading
 import warnings
@@ -26,6 +27,8 @@ from openai.types.chat import ChatCompletion
 from openai.types.responses import Response
 
 _TYPES = {"chat": ChatCompletion, "responses": Response}
+#: The name of an entry's file: the SHA-256 key (see :meth:`ResponseCache.key`) in lower-case hex.
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json")
 
 
 class ResponseCache:
@@ -133,10 +136,11 @@ class ResponseCache:
         return self._call("responses", client, request)
 
     def clear(self) -> None:
-        """Forget every entry (and delete the files in the folder)."""
+        """Forget every entry and delete the cache's own files (other files in the folder stay)."""
         with self._lock:
             self._memory.clear()
             self.hits = self.misses = 0
         if self.folder is not None:
             for path in self.folder.glob("*.json"):
-                path.unlink(missing_ok=True)
+                if _ENTRY_NAME.fullmatch(path.name):
+                    path.unlink(missing_ok=True)

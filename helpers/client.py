@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openai
 
-from . import config
+from . import config, config_checks
 from .config import COMPATIBLE, LIVE, OFFLINE, Settings
 from .offline import Simulator, profiles
 
@@ -79,6 +79,9 @@ def get_client(env_file: str | Path | None = None, *, quiet: bool = False, **cli
         os.environ["OPENAI_API_KEY"] = key
     elif settings.api_key:
         key = settings.api_key
+        problem = config_checks.unsendable_key(key, settings.key_source)
+        if problem:
+            raise ValueError(problem)  # before the SDK: its errors would show the key whole
     else:
         key = "not-needed"  # a compatible endpoint without a key, such as a local Ollama
         settings.notes.append(

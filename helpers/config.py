@@ -103,6 +103,18 @@ def is_openai_key(key: str) -> bool:
     return any(pattern.fullmatch(key) for pattern in _OPENAI_KEYS)
 
 
+def _read_env_file(path: Path) -> dict[str, str | None] | None:
+    """The file's variables, or None when it is not UTF-8 text (UTF-16, with or without a BOM)."""
+    # NUL bytes: UTF-16 without a BOM. It decodes as UTF-8, into values os.environ refuses.
+    if b"\0" in path.read_bytes():
+        return None
+    try:
+        # utf-8-sig: a BOM (Notepad's "UTF-8 with BOM") would otherwise hide the first name.
+        return dict(dotenv_values(path, encoding="utf-8-sig"))
+    except UnicodeDecodeError:  # UTF-16 with a BOM, or other bytes that are not UTF-8
+        return None
+
+
 def _same_url(a: str | None, b: str | None) -> bool:
     return bool(a and b) and a.rstrip("/") == b.rstrip("/")  # type: ignore[union-attr]
 
@@ -118,12 +130,14 @@ def load_settings(env_file: str | Path | None = None, local_simulator_url: str |
     before = {name: _clean(os.environ.get(name)) for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
     set_before = {name for name, value in os.environ.items() if _clean(value)}
     path = Path(env_file) if env_file else find_env_file()
+    if env_file and not path.is_file():  # type: ignore[union-attr]
+        notes.append(config_checks.env_file_not_a_file(Path(env_file)))
     from_file: dict[str, str | None] = {}
     if path is not None and path.is_file():
-        try:
-            # utf-8-sig: a BOM (Notepad's "UTF-8 with BOM") would otherwise hide the first name.
-            from_file = dict(dotenv_values(path, encoding="utf-8-sig"))
-        except UnicodeDecodeError:
+        read = _read_env_file(path)
+        if read is not None:
+            from_file = read
+        else:
             notes.append(
                 f"{path.name} is not UTF-8 text (saved as UTF-16 / \"Unicode\"?), so it was ignored. "
                 "Save it again as UTF-8. / .env 不是 UTF-8 编码（可能被保存成了 UTF-16），已忽略；请另存为 UTF-8。"

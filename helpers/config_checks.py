@@ -40,6 +40,21 @@ def lost_key_line(path: Path | None, file_key: str | None) -> str | None:
     return None
 
 
+def env_file_not_a_file(path: Path) -> str:
+    """The note for ``get_client(env_file=...)`` naming a folder or a path that does not exist."""
+    if path.is_dir():
+        inside = path / ".env"
+        hint = f"env_file='{inside}'" if inside.is_file() else "env_file='<folder>/.env'"
+        en, zh = f"is a folder, not a file: pass the file itself, e.g. {hint}", f"是文件夹而不是文件：请传入文件本身，例如 {hint}"
+    else:
+        en = "was not found: check the name, and that a relative path starts from the notebook's folder (env_file='../.env')"
+        zh = "不存在：请检查文件名，相对路径从笔记本所在文件夹算起（env_file='../.env'）"
+    return (
+        f"env_file='{path}' {en}. No .env was read; settings come from the environment only. "
+        f"/ env_file='{path}' {zh}。未读取任何 .env，只使用环境变量中的设置。"
+    )
+
+
 def key_characters(key: str | None) -> str | None:
     """A note when the key holds characters no key has (quotes, spaces, full-width)."""
     if not key:
@@ -53,6 +68,29 @@ def key_characters(key: str | None) -> str | None:
     return (
         f"OPENAI_API_KEY: {en}; {fix_en}. Requests will fail with 401 until then. "
         f"/ OPENAI_API_KEY：{zh}；{fix_zh}。"
+    )
+
+
+def unsendable_key(key: str | None, source: str) -> str | None:
+    """The error for a key no HTTP header can carry (control characters, non-ASCII), else None.
+
+    Sent as it is, such a key makes httpx fail with the key in its message
+    (``Illegal header value b'Bearer sk-...'``), so ``get_client()`` refuses it first.
+    """
+    if not key or all(" " <= ch <= "~" for ch in key):
+        return None
+    from .doctor import key_problems  # imported late (it imports this package)
+    from .keys import mask_key
+
+    variable = source.split(", ")[0] if ", " in source else "OPENAI_API_KEY"
+    found = [p for p in key_problems(key) if "character" in p[1]] or [("", "it holds a character that is not plain ASCII",
+                                                                        "含有非 ASCII 字符", "", "")]
+    _, en, zh, fix_en, fix_zh = found[0]
+    return (
+        f"{variable} ({mask_key(key)!r}, {source}) cannot be sent in a request header: {en}. "
+        f"{fix_en.capitalize() + ', or c' if fix_en else 'C'}opy the key again from your provider's page; "
+        f"then run get_client() again. / {variable}（{source}）无法放进请求头发送：{zh}。"
+        f"{fix_zh + '，或' if fix_zh else '请'}从服务商页面重新复制密钥，然后重新运行 get_client()。"
     )
 
 

@@ -29,6 +29,12 @@ class ImageInputError(ValueError):
     """A picture that cannot become a data URL; the message says what to do (both languages)."""
 
 
+def _short(path: Path, limit: int = 120) -> str:
+    """``path`` for a message: its start and end when it is very long."""
+    text = str(path)
+    return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-limit // 3:]} ({len(text)} characters)"
+
+
 def _open(source: ImageSource) -> Image.Image:
     if isinstance(source, Image.Image):
         return source.copy()
@@ -43,9 +49,17 @@ def _open(source: ImageSource) -> Image.Image:
             "/ 这已经是 URL 了：直接放进图像部分即可，无需转换。"
         )
     path = Path(source)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # e.g. a name too long for the file system (text pasted where a path belongs)
         raise ImageInputError(
-            f"Image file not found: {path}. Check the name and that the path is relative to the notebook's folder "
+            f"Not a usable file path ({exc.strerror}): {_short(path)}. Pass the path of an image file, "
+            f"for example '../images/sunset.png'. / 这不是可用的文件路径（{exc.strerror}）：请传入图片文件的路径，"
+            f"例如 '../images/sunset.png'。"
+        ) from None
+    if not found:
+        raise ImageInputError(
+            f"Image file not found: {_short(path)}. Check the name and that the path is relative to the notebook's folder "
             f"(for example '../images/sunset.png'). / 找不到图片文件：{path}。请检查文件名，"
             f"并确认路径是相对于笔记本所在文件夹的（例如 '../images/sunset.png'）。"
         )

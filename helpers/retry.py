@@ -9,6 +9,7 @@ retried: 400/401/403/404/422 (the request itself is wrong) and 429 ``insufficien
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -68,6 +69,29 @@ class _Wait:
         return asked if asked is not None else self.backoff(state)
 
 
+def _takes_extra_headers(fn: Callable[..., Any]) -> bool:
+    """True when ``fn`` accepts ``extra_headers=`` (every SDK method does), or when it cannot be told."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # no signature to read (some built-ins): let the call decide
+        return True
+    return any(
+        p.kind is p.VAR_KEYWORD or (p.name == "extra_headers" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        for p in parameters
+    )
+
+
+def _not_an_sdk_method(fn: Callable[..., Any]) -> TypeError:
+    name = getattr(fn, "__qualname__", type(fn).__name__)
+    return TypeError(
+        f"call_with_retries() needs an SDK method such as client.chat.completions.create as fn (it adds "
+        f"extra_headers to each try), but {name}() takes no extra_headers argument. Pass the method itself and "
+        f"its arguments: call_with_retries(client.chat.completions.create, model=..., messages=...). "
+        f"/ fn 必须是 SDK 方法（例如 client.chat.completions.create），{name}() 不接受 extra_headers 参数；"
+        f"请把方法本身和参数分别传入。"
+    )
+
+
 def call_with_retries(fn: Callable[..., T], *args: Any, attempts: int = 4, max_wait: float = 8.0, **kwargs: Any) -> T:
     """Call ``fn(*args, **kwargs)``, retrying transient API errors up to ``attempts`` tries in all.
 
@@ -85,6 +109,8 @@ def call_with_retries(fn: Callable[..., T], *args: Any, attempts: int = 4, max_w
         raise ValueError(f"attempts must be a whole number >= 1, got {attempts!r}. / attempts 必须是大于等于 1 的整数。")
     if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or not 0 <= max_wait <= 3600:
         raise ValueError(f"max_wait must be a number of seconds from 0 to 3600, got {max_wait!r}. / max_wait 必须是 0 到 3600 之间的秒数。")
+    if not _takes_extra_headers(fn):
+        raise _not_an_sdk_method(fn)
     retrying = Retrying(
         retry=retry_if_exception(lambda error: is_transient(error) and not asks_too_long(error)),
         wait=_Wait(max_wait),

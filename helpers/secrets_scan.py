@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .keys import mask_key
+from .utf16 import utf16_codec
 
 # (name, pattern). Order matters only for the label; every match is reported once.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("OpenAI project/service/admin key", re.compile(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}")),
-    ("OpenAI key (watermarked)", re.compile(r"sk-[A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,}")),
+    # Bounded before the marker: unbounded, a long line of "sk-" made it backtrack quadratically.
+    ("OpenAI key (watermarked)", re.compile(r"sk-[A-Za-z0-9_-]{8,200}T3BlbkFJ[A-Za-z0-9_-]{8,}")),
     ("OpenAI legacy key", re.compile(r"\bsk-[A-Za-z0-9]{48}\b")),
     ("Anthropic key", re.compile(r"sk-ant-[A-Za-z0-9_-]{20,}")),
     ("OpenRouter key", re.compile(r"sk-or-v1-[a-f0-9]{64}")),
@@ -79,7 +81,7 @@ def redact(text: str) -> str:
 
 
 def scan_files(paths: Iterable[str | Path]) -> Iterator[Finding]:
-    """Scan files; unreadable, binary or huge files are skipped."""
+    """Scan files (UTF-8 or UTF-16 text); unreadable, binary or huge files are skipped."""
     for path in map(Path, paths):
         if path.suffix.lower() in _SKIP_SUFFIXES or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             continue
@@ -87,10 +89,11 @@ def scan_files(paths: Iterable[str | Path]) -> Iterator[Finding]:
             data = path.read_bytes()
         except OSError:
             continue
-        if b"\0" in data[:8192]:
+        codec = utf16_codec(data)  # Notepad's "Unicode": null bytes, but text
+        if codec is None and b"\0" in data[:8192]:
             continue  # binary
-        # A stray non-UTF-8 byte must not hide a key on another line of the file.
-        yield from scan_text(data.decode("utf-8", errors="replace"), str(path))
+        # A stray undecodable byte must not hide a key on another line of the file.
+        yield from scan_text(data.decode(codec or "utf-8", errors="replace"), str(path))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,8 @@ import openai
 import pydantic
 from openai.types.chat import ChatCompletion
 
+from .secrets_scan import redact
+
 #: The rungs, best first.
 RUNGS: tuple[str, ...] = ("schema", "json_object", "prompt")
 
@@ -82,15 +84,16 @@ def _cut(text: str, limit: int = 200) -> str:
 
 
 def describe(error: BaseException) -> str:
-    """One line saying what went wrong (the API's own message for API errors)."""
+    """One line saying what went wrong (the API's own message for API errors, key-like text masked)."""
     if isinstance(error, openai.APIStatusError):
         body = error.body if isinstance(error.body, dict) else {}
-        return _cut(f"{type(error).__name__} {error.status_code}: {body.get('message') or error.message}")
+        # Text we do not control (an echoed parameter may be a pasted key): redact it like the playground.
+        return _cut(redact(f"{type(error).__name__} {error.status_code}: {body.get('message') or error.message}"))
     if isinstance(error, pydantic.ValidationError):
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(root)"
         return _cut(f"ValidationError: {error.error_count()} error(s), first at '{where}': {first['msg']}")
-    return _cut(f"{type(error).__name__}: {error}")
+    return _cut(redact(f"{type(error).__name__}: {error}"))
 
 
 def _stop(rung: str, reason: str, attempts: list[tuple[str, str]]) -> StructuredOutputError:

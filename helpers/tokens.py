@@ -35,9 +35,21 @@ def encoding() -> Any:
     return quicktok.get_encoding(ENCODING)
 
 
+def _encode(text: str) -> list[int]:
+    try:
+        return encoding().encode_ordinary(text)
+    except TypeError:
+        if not isinstance(text, str):
+            raise
+        # A lone surrogate ("\ud800", from a bad JSON escape) is not Unicode text: count it as
+        # U+FFFD, the way tiktoken does, instead of failing.
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return encoding().encode_ordinary(text)
+
+
 def encode(text: str) -> list[int]:
     """Token ids of ``text`` (special-token text is treated as plain text)."""
-    return list(encoding().encode_ordinary(text))
+    return list(_encode(text))
 
 
 def count_tokens(text: str) -> int:
@@ -48,7 +60,7 @@ def count_tokens(text: str) -> int:
             f"(use count_message_tokens() for a messages list). / count_tokens() 需要字符串，"
             f"收到的是 {type(text).__name__}；消息列表请用 count_message_tokens()。"
         )
-    return len(encoding().encode_ordinary(text))
+    return len(_encode(text))
 
 
 def decode(tokens: Iterable[int]) -> str:

@@ -483,3 +483,28 @@ def test_secrets_scan_odd_files(tmp_path):
     # A stray Latin-1 byte does not hide the key; binaries, huge files, folders are skipped.
     assert [(Path(f.path).name, f.line) for f in findings] == [("notes.txt", 2)]
     assert key not in str(findings[0]) and str(findings[0]).endswith("…wxyz")
+
+
+def test_call_with_retries_given_a_function_without_extra_headers(client):
+    # Defect 14: a lambda failed with "<lambda>() got an unexpected keyword argument
+    # 'extra_headers'", which does not say that fn must be the SDK method.
+    calls: list[str] = []
+    message = expect(TypeError, lambda: call_with_retries(lambda: calls.append("called")),
+                     "client.chat.completions.create", "extra_headers")
+    assert "SDK method" in message and not calls  # refused before calling it
+
+    def ask(question: str) -> str:
+        return question
+
+    expect(TypeError, lambda: call_with_retries(ask, "hi"), "client.chat.completions.create")
+
+
+def test_call_with_retries_keeps_other_type_errors(client):
+    def broken(**kwargs):
+        raise TypeError("a bug inside the function")
+
+    with pytest.raises(TypeError, match="^a bug inside the function$"):
+        call_with_retries(broken)
+    # A wrapper that forwards keyword arguments to the SDK method is fine.
+    reply = call_with_retries(lambda **kw: client.chat.completions.create(model=DEFAULT_MODEL, messages=HELLO, **kw))
+    assert reply.choices[0].message.content

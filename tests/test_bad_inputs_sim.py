@@ -241,3 +241,46 @@ def test_sdk_raises_the_matching_class(client, exc, args):
         client.chat.completions.create(**call)
     assert info.value.body["message"] and info.value.request_id
     assert client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "still there?"}]).choices
+
+
+LONE = b'"\\ud800"'  # a lone UTF-16 surrogate escape: valid JSON syntax, not Unicode text
+SURROGATE_BODIES = [
+    ("/chat/completions", b'{"model": "%s", "messages": [{"role": "user", "content": %s}]}'),
+    ("/chat/completions", b'{"model": "%s", "messages": [{"role": "user", "content": "hi"}], "stop": %s}'),
+    ("/responses", b'{"model": "%s", "input": %s}'),
+    ("/responses/input_tokens", b'{"model": "%s", "input": %s}'),
+]
+
+
+@pytest.mark.parametrize("path, template", SURROGATE_BODIES)
+def test_lone_surrogates_are_400_invalid_unicode(simulator, path, template):
+    # Defect 3: these gave a 500 (UnicodeEncodeError, TypeError in the tokenizer).
+    response = raw_post(simulator.base_url, path, template % (MODEL.encode(), LONE))
+    error = check_error(response)
+    assert "invalid unicode" in error["message"].lower() and "\\ud800" in error["message"]
+    # A proper surrogate pair (how json.dumps writes an emoji by default) is fine.
+    assert raw_post(simulator.base_url, path, template % (MODEL.encode(), b'"\\ud83d\\ude00 ok"')).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [300, 985, 5_000])
+@pytest.mark.parametrize("path", ["/chat/completions", "/responses", "/responses/input_tokens"])
+def test_deeply_nested_json_is_a_clear_400(simulator, path, depth):
+    # Defect 4: 5,000 levels (30 KB) gave a 500 RecursionError; just under the decoder's own
+    # limit, the reply's serialiser could still overflow. The limit is explicit now.
+    nested = b"[" * depth + b'"x"' + b"]" * depth
+    payload = b'{"model": "%s", "metadata": {"a": %s}, "input": "hi"}' % (MODEL.encode(), nested)
+    error = check_error(raw_post(simulator.base_url, path, payload))
+    assert "nested" in error["message"] and "levels" in error["message"]
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
+@pytest.mark.parametrize("path", ["/chat/completions", "/responses"])
+def test_non_standard_json_constants_are_invalid_json(simulator, path, constant):
+    # Defect 5: temperature=NaN was accepted, and the Responses reply echoed "temperature": NaN.
+    payload = b'{"model": "%s", "messages": [{"role": "user", "content": "hi"}], "input": "hi", "temperature": %s}'
+    if path == "/responses":
+        payload = payload.replace(b'"messages": [{"role": "user", "content": "hi"}], ', b"")
+    else:
+        payload = payload.replace(b'"input": "hi", ', b"")
+    error = check_error(raw_post(simulator.base_url, path, payload % (MODEL.encode(), constant)))
+    assert "could not parse the JSON body" in error["message"] and error["type"] == "invalid_request_error"

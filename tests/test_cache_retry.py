@@ -113,3 +113,19 @@ def test_a_retry_after_above_120_seconds_is_not_retried(client):
     with pytest.raises(openai.RateLimitError):
         call_with_retries(create, **REQUEST, extra_headers={"x-offline-fault": "rate_limit; retry_after=300"})
     assert len(calls) == 1
+
+
+def test_clear_deletes_only_the_caches_own_entries(client, tmp_path):
+    # Defect 8: clear() deleted every *.json in the folder, the learner's own files included.
+    mine = {name: tmp_path / name for name in ("settings.json", "results.json", "A" * 64 + ".json", "0" * 63 + ".json")}
+    for path in mine.values():
+        path.write_text('{"mine": true}', encoding="utf-8")
+    cache = ResponseCache(tmp_path)
+    cache.chat(client, **REQUEST)
+    cache.responses(client, model=DEFAULT_MODEL, input="Cache me")
+    entries = [p for p in tmp_path.glob("*.json") if p not in mine.values()]
+    assert len(entries) == 2
+    cache.clear()
+    assert not any(p.exists() for p in entries)
+    assert all(p.read_text(encoding="utf-8") == '{"mine": true}' for p in mine.values())
+    assert cache.chat(client, **REQUEST)[1] is False  # really forgotten

@@ -340,3 +340,87 @@ def test_env_file_encodings(monkeypatch: pytest.MonkeyPatch, tmp_path, encoding:
     assert settings.key_source == expected_source
     if expected_source == "none":
         assert any("UTF-8" in note for note in settings.notes)
+
+
+# --- keys that cannot be sent (defect 6) ---------------------------------------------------
+
+_rng = __import__("random").Random(20261130)
+_CANARY_SECRET = "".join(_rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(36))
+UNSENDABLE = {
+    "line break": _CANARY_SECRET[:16] + "\n" + _CANARY_SECRET[16:],
+    "carriage return": _CANARY_SECRET[:10] + "\r" + _CANARY_SECRET[10:],
+    "tab": _CANARY_SECRET[:20] + "\t" + _CANARY_SECRET[20:],
+    "DEL": _CANARY_SECRET[:5] + "\x7f" + _CANARY_SECRET[5:],
+    "full-width letter": _CANARY_SECRET[:12] + "\uff21" + _CANARY_SECRET[12:],
+    "accented letter": _CANARY_SECRET[:25] + "é" + _CANARY_SECRET[25:],
+}
+
+
+def _slices(secret: str, size: int = 8) -> set[str]:
+    return {secret[i:i + size] for i in range(len(secret) - size + 1)}
+
+
+@pytest.mark.parametrize("mode_variables", [{}, {"OPENAI_BASE_URL": OLLAMA}], ids=["live", "compatible"])
+@pytest.mark.parametrize("secret", list(UNSENDABLE.values()), ids=list(UNSENDABLE))
+def test_a_key_that_cannot_be_sent_is_refused_masked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], secret: str, mode_variables: dict[str, str]
+) -> None:
+    # Defect 6: httpx put such a key whole into its error ("Illegal header value b'Bearer sk-...'",
+    # or a UnicodeEncodeError's repr). get_client() must refuse it before the SDK ever sees it.
+    import traceback
+
+    key = PROJ + secret
+    setenv(monkeypatch, OPENAI_API_KEY=key, **mode_variables)
+    built: list[object] = []
+    monkeypatch.setattr(client_module.openai, "OpenAI", lambda **kw: built.append(kw))
+    with pytest.raises(ValueError) as info:
+        helpers.get_client()
+    captured = capsys.readouterr()
+    assert not built  # the SDK never got the key
+    message = str(info.value)
+    assert "OPENAI_API_KEY" in message and PROJ + "…" in message and "copy the key again" in message.lower()
+    shown = "\n".join([message, repr(info.value), captured.out, captured.err, *helpers.settings().notes,
+                       "".join(traceback.format_exception(info.value))])
+    leaked = sorted(piece for piece in _slices(secret.replace("\n", "").replace("\r", "")) | _slices(secret) if piece in shown)
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_env_without_a_bom_gets_the_utf16_note(capsys: pytest.CaptureFixture[str], clean: Path, encoding: str) -> None:
+    # Defect 11: without a BOM the file decoded as UTF-8 full of NULs, and get_client() crashed
+    # with "ValueError: embedded null byte" when putting a value into os.environ.
+    (clean / ".env").write_bytes(f"OPENAI_API_KEY={KEY}\nOPENAI_MODEL=gpt-4o\n".encode(encoding))
+    _, settings, text = run(capsys)
+    assert settings.key_source == "none" and settings.mode == "offline"
+    assert notes_with(settings, "UTF-16", "UTF-8") and "Save it again as UTF-8" in text
+    assert "\0" not in "".join(os.environ.values())
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_an_env_file_that_is_not_a_file_is_said_so(capsys: pytest.CaptureFixture[str], clean: Path, kind: str) -> None:
+    # Defect 12: get_client(env_file=<a folder or a missing path>) was silently ignored.
+    write_env(clean, OPENAI_API_KEY=KEY)  # the usual .env: not used when another file is named
+    named = clean / "config" if kind == "folder" else clean / "secrets.env"
+    if kind == "folder":
+        named.mkdir()
+    _, settings, text = run(capsys, env_file=named)
+    assert settings.env_file is None and settings.api_key is None and settings.mode == "offline"
+    said = notes_with(settings, str(named))
+    assert said and ("folder" if kind == "folder" else "not found") in said[0] and "env_file=" in said[0]
+    assert said[0] in text.replace("Note 提示: ", "")
+
+
+@pytest.mark.parametrize("value", ["1e12", "inf", "nan", "-5"])
+def test_latency_variables_are_capped_like_the_header(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    # KIT_OFFLINE_LATENCY_MS had no cap while the per-request header had one: a typo could hang a class.
+    from helpers.offline.server import MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS
+
+    monkeypatch.setattr(client_module, "_SIMULATOR", None)  # a fresh simulator for this test only
+    setenv(monkeypatch, KIT_OFFLINE_LATENCY_MS=value, KIT_OFFLINE_TOKEN_LATENCY_MS=value)
+    sim = client_module.local_simulator()
+    try:
+        latency, token_latency = sim._server.latency_ms, sim._server.token_latency_ms
+    finally:
+        sim.stop()
+    expected = {"1e12": (MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS), "inf": (MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS)}.get(value, (0.0, 0.0))
+    assert (latency, token_latency) == expected

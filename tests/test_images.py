@@ -229,3 +229,14 @@ def test_responses_input_image(client: openai.OpenAI) -> None:
                                             input_image_part(url, "low")]}],
     )
     assert "768×576" in reply.output_text
+
+
+@pytest.mark.parametrize("source", ["a" * 5000, Path("b" * 300) / "c.png", "x\0y.png"])
+def test_impossible_paths_are_a_short_image_input_error(source: object) -> None:
+    # Defect 13: a 5,000-character string (text pasted where a path belongs) raised a raw
+    # OSError "File name too long" carrying the whole path.
+    with pytest.raises(ImageInputError) as info:
+        image_to_data_url(source)  # type: ignore[arg-type]
+    message = str(info.value)
+    assert len(message) < 600 and "a" * 100 not in message and "b" * 100 not in message
+    assert "path" in message.lower() and "路径" in message

@@ -105,3 +105,10 @@ def test_message_tokens_with_content_parts() -> None:
 
 def test_empty_message_list_is_the_reply_priming() -> None:
     assert count_message_tokens([]) == 3
+
+
+def test_lone_surrogates_count_as_replacement_characters() -> None:
+    # Defect 3: the tokenizer raised a bare TypeError for text such as "\ud800".
+    assert count_tokens("a\ud800b") == count_tokens("a\ufffdb")
+    assert tokens.encode("\udfff") == tokens.encode("\ufffd")
+    assert count_message_tokens([{"role": "user", "content": "\ud800"}]) == count_message_tokens([{"role": "user", "content": "\ufffd"}])

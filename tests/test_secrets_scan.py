@@ -81,3 +81,55 @@ def test_redact_masks_keys_and_proxy_passwords():
     out = redact(text)
     assert "s3cret" not in out and "ann:" not in out and "***:***@127.0.0.1:9" in out
     assert KEYS["project"] not in out and KEYS["project"][-4:] in out
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_files_are_scanned(tmp_path, capsys, encoding):
+    # Defect 9: UTF-16 text (Windows Notepad's "Unicode"; with or without a BOM) was taken for
+    # binary because of its null bytes, so the key in it was missed and the exit code was 0.
+    dirty = tmp_path / "notes.txt"
+    dirty.write_text(f"# 配置 settings\nOPENAI_API_KEY={KEYS['project']}\n", encoding=encoding)
+    findings = list(scan_files([dirty]))
+    assert [(f.line, f.kind) for f in findings] == [(2, "OpenAI project/service/admin key")]
+    assert main([str(dirty)]) == 1 and KEYS["project"] not in capsys.readouterr().out
+
+
+def test_binary_with_null_bytes_is_still_skipped(tmp_path):
+    blob = tmp_path / "data.bin"
+    blob.write_bytes(bytes(range(256)) * 4 + KEYS["project"].encode())
+    assert list(scan_files([blob])) == []
+
+
+def _unbounded_repeat_with_more_after(pattern) -> bool:
+    """True when an unbounded repeat (``{n,}``, ``+``, ``*``) is followed by more to match.
+
+    That shape backtracks: from every start the repeat runs to the end of the run of matching
+    characters and then gives them back one by one, so a long line costs its length squared.
+    A trailing repeat (or one followed only by a zero-width assertion such as ``\\b``) is linear.
+    """
+    from re import _constants as sre, _parser
+
+    items = list(_parser.parse(pattern.pattern))
+    for index, (op, argument) in enumerate(items):
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and argument[1] == sre.MAXREPEAT:
+            if any(later_op is not sre.AT for later_op, _ in items[index + 1:]):
+                return True
+    return False
+
+
+def test_no_pattern_can_backtrack_quadratically():
+    # Defect 10: the watermarked-key pattern took seconds on one long line of repeated "sk-".
+    from helpers.secrets_scan import PATTERNS
+
+    assert [kind for kind, pattern in PATTERNS if _unbounded_repeat_with_more_after(pattern)] == []
+
+
+def test_a_180_kb_line_of_sk_is_scanned_and_the_key_below_it_found(tmp_path):
+    # Not a timed test: the scan runs in a child process and the 20 s timeout only guards
+    # against hanging (before the fix it took minutes); what is asserted are its findings.
+    dirty = tmp_path / "log.txt"
+    dirty.write_text("sk-" * 60_000 + "\n" + f"key={KEYS['legacy']}\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "helpers.secrets_scan", str(dirty)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=20)
+    assert run.returncode == 1
+    assert run.stdout.splitlines()[0] == f"{dirty}:2: OpenAI key (watermarked): sk-…{KEYS['legacy'][-4:]}"

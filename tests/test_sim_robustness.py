@@ -127,3 +127,20 @@ def test_answers_leave_without_nagle_delay(simulator, monkeypatch):
     fresh = make_client(simulator.base_url)  # a new connection, so setup() runs under the patch
     assert reply_text(fresh, user("Quick"))
     assert seen and all(seen), seen
+
+
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS", "TRACE", "PROPFIND", "CONNECT"])
+def test_other_http_methods_get_the_json_error_shape(simulator, method):
+    # Defect 1: the stdlib answered these with its HTML 501 page (a 5xx, not JSON).
+    with httpx2.Client(trust_env=False, timeout=10) as http:
+        keyless = http.request(method, simulator.base_url + "/models")
+        answer = http.request(method, simulator.base_url + "/models", headers={"Authorization": f"Bearer {KEY}"})
+    assert keyless.status_code == 401
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.headers["x-request-id"].startswith("req_")
+    if method == "HEAD":
+        assert answer.content == b"" and int(answer.headers["content-length"]) > 0
+    else:
+        assert answer.json()["error"]["message"] == f"Invalid URL ({method} /v1/models)"
+        assert set(answer.json()["error"]) == {"message", "type", "param", "code"}

@@ -244,3 +244,23 @@ def test_extract_json(text, expected):
             extract_json(text)
     else:
         assert extract_json(text) == expected
+
+
+def test_server_error_text_is_redacted_in_the_error(sim_client):
+    # Defect 7: the server's error text went into StructuredOutputError unredacted. Here the
+    # simulator echoes an unknown parameter's name, which is a (canary) key pasted by mistake.
+    import random
+    import string
+
+    rng = random.Random(7)
+    secret = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
+    canary = "sk-" + "proj-" + secret + "T3Blbk" + "FJ" + secret[::-1]
+    sdk, _ = sim_client
+    with pytest.raises(StructuredOutputError) as info:
+        structured(sdk, MODEL, user("Describe a famous novel."), Card, extra_body={canary: 1})
+    attempts = dict(info.value.attempts)
+    assert list(attempts) == list(RUNGS) and all("Unrecognized request argument" in said for said in attempts.values())
+    shown = str(info.value) + repr(info.value) + repr(info.value.attempts)
+    secret_part = canary[len("sk-proj-"):]
+    assert not [secret_part[i:i + 8] for i in range(len(secret_part) - 7) if secret_part[i:i + 8] in shown]
+    assert "sk-proj-…" in shown

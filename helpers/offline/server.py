@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import chat, common, embeddings, errors, faults, models_api, profiles, responses
+from . import chat, common, embeddings, errors, faults, models_api, profiles, request_body, responses
 from . import store as state
 from .errors import SimError
 from .replies import JsonReply, StreamReply
@@ -40,6 +40,11 @@ MAX_TOKEN_LATENCY_MS = 2_000.0
 
 RATE_LIMIT_REQUESTS = 10_000
 RATE_LIMIT_TOKENS = 10_000_000
+
+
+def clamp_ms(value: float, cap: float) -> float:
+    """A latency in milliseconds kept within 0..``cap`` (NaN: 0), for the headers and the settings alike."""
+    return min(max(value, 0.0), cap) if value == value else 0.0
 
 
 def _rate_headers(body: bytes) -> dict[str, str]:
@@ -78,6 +83,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self) -> None:
         self._serve("PATCH")
+
+    def __getattr__(self, name: str) -> Any:
+        # HEAD, OPTIONS, TRACE or any other method: the API's JSON error, not the stdlib's HTML 501.
+        if name.startswith("do_"):
+            return lambda: self._serve(name[3:])
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
@@ -184,13 +195,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _json(raw: bytes) -> dict:
-        try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise errors.bad_json() from None
-        if not isinstance(body, dict):
-            raise errors.bad_json()
-        return body
+        return request_body.parse(raw)
 
     # --- latency ----------------------------------------------------------------------
 
@@ -199,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
         if value is None:
             return getattr(self.server, attribute)
         try:
-            return min(max(float(value), 0.0), cap)
+            return clamp_ms(float(value), cap)
         except ValueError:
             return getattr(self.server, attribute)
 
@@ -221,7 +226,8 @@ class _Handler(BaseHTTPRequestHandler):
             if self.close_connection:
                 self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":  # HEAD: the headers of the answer, no body
+                self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True
 
@@ -273,8 +279,8 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], **settings: Any) -> None:
-        self.latency_ms: float = settings.get("latency_ms", 0.0)
-        self.token_latency_ms: float = settings.get("token_latency_ms", 0.0)
+        self.latency_ms: float = clamp_ms(settings.get("latency_ms", 0.0), MAX_LATENCY_MS)
+        self.token_latency_ms: float = clamp_ms(settings.get("token_latency_ms", 0.0), MAX_TOKEN_LATENCY_MS)
         self.extra_models: frozenset[str] = frozenset(settings.get("extra_models", ()))
         self.max_body: int = settings.get("max_body", MAX_BODY)
         self.verbose: bool = settings.get("verbose", False)

@@ -1,0 +1,96 @@
+"""Reading a request body as JSON, in one place, with the API's 400 for what is not JSON text.
+
+Every endpoint's body goes through :func:`parse`. It refuses, with a 400 in the real error
+shape (never a 500 later on): bytes that are not UTF-8, text that is not JSON or not a JSON
+object, the non-standard constants ``NaN``, ``Infinity`` and ``-Infinity`` (Python reads them,
+JSON has no such numbers and the API refuses them as invalid JSON) and numbers too large for a
+double (``1e999`` would become one of them), JSON that decodes to text that is not Unicode (a lone UTF-16 surrogate escape
+such as ``"\\ud800"``, which Python's decoder accepts but no UTF-8 encoder can write back), and
+JSON nested deeper than :data:`MAX_DEPTH` levels (deeper than any real request; near the
+interpreter's recursion limit, decoding or answering it would fail with a RecursionError).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from . import errors
+
+# A \uD800-\uDFFF escape: the only way a JSON text can carry a surrogate. Cheap pre-filter
+# (a body without one needs no further check); a proper pair of them is valid.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+#: Arrays and objects inside each other, at most (a JSON Schema nested 10 levels uses about 25).
+MAX_DEPTH = 256
+
+
+def parse(raw: bytes) -> dict[str, Any]:
+    """The body as a dict, or a ``SimError`` (400) saying why it cannot be one."""
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
+    except (UnicodeDecodeError, json.JSONDecodeError, _NotJson):
+        raise errors.bad_json() from None
+    except RecursionError:
+        raise too_deep() from None
+    if not isinstance(body, dict):
+        raise errors.bad_json()
+    # Fewer brackets than the limit cannot nest deeper than it: most bodies skip the walk.
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _depth(body) > MAX_DEPTH:
+        raise too_deep()
+    if _SURROGATE_ESCAPE.search(raw) and not _is_unicode(body):
+        raise invalid_unicode()
+    return body
+
+
+class _NotJson(ValueError):
+    """A token Python's decoder accepts but JSON does not have."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotJson(text)
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How many arrays and objects are nested in ``value`` (iterative: no recursion limit)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def _is_unicode(body: dict[str, Any]) -> bool:
+    """False when a decoded string holds a lone surrogate (it cannot be encoded as UTF-8)."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def invalid_unicode() -> errors.SimError:
+    return errors.SimError(
+        400,
+        "We could not parse the JSON body of your request: it contains invalid Unicode (a lone UTF-16 "
+        "surrogate escape such as \\ud800 without its pair). Send the text as valid UTF-8.",
+    )
+
+
+def too_deep() -> errors.SimError:
+    return errors.SimError(
+        400,
+        f"We could not parse the JSON body of your request: it is nested more than {MAX_DEPTH} levels deep "
+        "(arrays or objects inside each other). Send a flatter body.",
+    )
