@@ -9,7 +9,7 @@ import pytest
 
 from helpers.offline import toolargs
 from helpers.offline.text import Prompt, Turn
-from test_sim_support import client
+from test_sim_support import MODEL, client
 from test_sim_tools import ask, calls_of
 
 __all__ = ["client"]  # the fixture, re-exported for pytest
@@ -43,6 +43,12 @@ def test_several_tools_when_the_question_asks_for_several_things(client):
     assert calls_of(cities) == [("get_weather", {"city": "Tokyo"}), ("get_weather", {"city": "London"})]
 
 
+def test_responses_calls_only_the_relevant_tool(client):
+    tools = [{"type": "function", **WEATHER["function"]}, {"type": "function", **LOCAL_TIME["function"]}]
+    response = client.responses.create(model=MODEL, input="What time is it in Tokyo?", tools=tools)
+    assert [(i.type, i.name, json.loads(i.arguments)) for i in response.output] == [("function_call", "get_local_time", {"city": "Tokyo"})]
+
+
 def test_chinese_questions_pick_the_relevant_tool(client):
     calc = ask(client, "帮我算一下 12 * (3 + 4)", tools=[WEATHER_ZH, CALC_ZH])
     assert calls_of(calc) == [("calculator", {"expression": "12 * (3 + 4)"})]
@@ -70,6 +76,7 @@ def test_unmentioned_enum_uses_default_then_description_then_first_value(client)
     assert args({"unit": {**UNIT, "enum": ["fahrenheit", "celsius"]}})["unit"] == "fahrenheit"
     assert args({"unit": {**UNIT, "enum": ["celsius", "fahrenheit"], "default": "fahrenheit"}})["unit"] == "fahrenheit"
     assert args({"unit": {**UNIT, "description": "Temperature unit; use fahrenheit unless asked otherwise."}})["unit"] == "fahrenheit"
+    assert args({"unit": {**UNIT, "description": "Either celsius or fahrenheit (default: fahrenheit)."}})["unit"] == "fahrenheit"
     assert args({"unit": UNIT}, "Weather in Tokyo in fahrenheit?")["unit"] == "fahrenheit"
 
 
@@ -79,6 +86,7 @@ def test_expression_and_query_strings_come_from_the_message(client):
     search = ask(client, "Search the web for the best ramen in Osaka", tools=[SEARCH])
     assert calls_of(search) == [("web_search", {"search_query": "Search the web for the best ramen in Osaka"})]
     assert args({"formula": {"type": "string"}}, "What is 2.5*4 - 1?") == {"formula": "2.5*4 - 1"}
+    assert args({"mathExpression": {"type": "string"}}, "What is -5 + (3 / 2)?") == {"mathExpression": "-5 + (3 / 2)"}
     assert args({"input": {"type": "string", "description": "The math expression to evaluate"}}, "算一下 3 × (2 + 1)") == {"input": "3 * (2 + 1)"}
     assert args({"keyword": {"type": "string", "maxLength": 10}}, "python decorators explained") == {"keyword": "python dec"}
     assert args({"text": {"type": "string"}}, "Translate: good morning") == {"text": "Translate: good morning"}
