@@ -1,9 +1,11 @@
 """Arguments for a simulated function call: valid JSON for the function's schema, filled from the prompt.
 
-Built on the kit's schema-instance generator (:mod:`jsonout`), with three prompt-aware rules:
-a string property named like a place gets a place named in the latest user message; numbers
-come from numbers written there; an enum picks a value the message mentions. Every result is
-checked with ``jsonschema`` against the function's ``parameters`` before it is sent.
+Built on the kit's schema-instance generator (:mod:`jsonout`), with prompt-aware rules:
+a string property named like a place gets a place named in the latest user message; one named
+or described like an expression gets the arithmetic written there, one like a query or text
+the message itself; numbers come from numbers written there; an enum picks a value the message
+mentions, else its default (see :mod:`toolfill`). Every result is checked with ``jsonschema``
+against the function's ``parameters`` before it is sent.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-from . import jsonout, toolschema
+from . import jsonout, toolfill, toolschema
 from .errors import SimError
 from .text import Prompt, quote
 
@@ -32,7 +34,6 @@ _ZH_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县)")
 _NOT_PLACES = {"I", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "English", "Chinese", "JSON", "Python"}
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
 PLACE_KEY = re.compile(r"city|location|place|town|country|region|destination|origin|address|where|地点|城市|位置", re.I)
-_QUERY_KEY = re.compile(r"^(q|query|question|text|prompt|keywords?|search|topic|message|content|input)$", re.I)
 _SYNONYMS = {"celsius": ("摄氏", "°c", "℃"), "fahrenheit": ("华氏", "°f", "℉")}
 _MISSING = object()
 
@@ -82,10 +83,9 @@ class _ArgBuilder(jsonout._Builder):
     def build(self, schema: Any, path: str, depth: int) -> Any:
         if isinstance(schema, dict):
             resolved = jsonout._resolve(schema, self.root)
-            if isinstance(resolved.get("enum"), list) and "const" not in resolved:
+            if isinstance(resolved.get("enum"), list) and resolved["enum"] and "const" not in resolved:
                 hit = self._mentioned(resolved["enum"])
-                if hit is not _MISSING:
-                    return hit
+                return toolfill.enum_default(resolved, resolved["enum"]) if hit is _MISSING else hit
         return super().build(schema, path, depth)
 
     def _mentioned(self, values: list) -> Any:
@@ -100,7 +100,10 @@ class _ArgBuilder(jsonout._Builder):
         name = path.rsplit("/", 1)[-1]
         if schema.get("format") is None and self.facts.places and PLACE_KEY.search(name):
             return _fit(self.facts.places[self.slot % len(self.facts.places)], schema)
-        if schema.get("format") is None and self.facts.text and _QUERY_KEY.match(name):
+        kind = toolfill.string_kind(name, schema) if schema.get("format") is None and self.facts.text else None
+        if kind == "expression" and (expression := toolfill.expression_in(self.facts.text)):
+            return _fit(expression, schema)
+        if kind is not None:
             return _fit(quote(self.facts.text, 200), schema)
         return super()._string(schema, path, depth)
 

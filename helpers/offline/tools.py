@@ -1,8 +1,9 @@
 """Function calling in the offline simulator: the conversation's tool history, and when to call.
 
 Shared by both APIs. The decision is deterministic and content-aware: ``required`` or a named
-function always calls; ``none`` never does; ``auto`` calls when the latest user message shares
-words (or, for Chinese, two-character sequences) with a function's name and description.
+function always calls; ``none`` never does; ``auto`` calls the functions the latest user message is
+most about (its words, or Chinese characters, shared with a function's name and description;
+see :mod:`toolmatch`).
 When the conversation ends with tool results, ``auto`` answers in text, quoting them.
 Definitions are checked in :mod:`toolspec`, arguments built in :mod:`toolargs`, and the
 wire shapes written in :mod:`toolwire`.
@@ -11,27 +12,15 @@ wire shapes written in :mod:`toolwire`.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import tokens
-from . import common, errors, text, toolargs, toolspec
+from . import common, errors, text, toolargs, toolmatch, toolspec
 from .common import Outcome
 from .errors import SimError
 from .toolspec import Function, ToolPlan
 
-_WORD = re.compile(r"[A-Za-z]+|\d+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
-_STOP = frozenset("""a an the of for to in on at by with and or is are was be it this that what whats which who how
-    get set do does me my you your i we our please can could would will should about from as given current
-    use using tool function call return returns""".split())
-#: Chinese words a learner writes to English tool descriptions (a real model bridges languages).
-_GLOSSARY = {"天气": "weather", "气温": "temperature", "温度": "temperature", "时间": "time", "几点": "time",
-             "日期": "date", "搜索": "search", "查找": "search find", "查询": "search lookup query", "汇率": "exchange rate",
-             "股票": "stock", "股价": "stock price", "翻译": "translate", "计算": "calculate", "邮件": "email mail",
-             "发送": "send", "新闻": "news", "航班": "flight", "订单": "order", "价格": "price", "预订": "book booking"}
 MISSING_RESULTS = ("An assistant message with 'tool_calls' must be followed by tool messages responding to each "
                    "'tool_call_id'. The following tool_call_ids did not have response messages: ")
 
@@ -244,46 +233,6 @@ def responses_session(body: dict, max_calls: int | None) -> Session:
 # --- deciding ----------------------------------------------------------------------------------
 
 
-def _words(value: str) -> set[str]:
-    words = {w.lower() for w in _WORD.findall(_CAMEL.sub(" ", value))}
-    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP}
-
-
-def _grams(value: str) -> set[str]:
-    return {run[k:k + 2] for run in _HAN.findall(value) for k in range(len(run) - 1)}
-
-
-def score(function: Function, message: str) -> int:
-    """How much the message is about this function: shared words, shared Chinese 2-grams, Chinese
-    words of a small glossary matching English ones, and a place named for a place parameter."""
-    about = f"{function.name.replace('_', ' ').replace('-', ' ')} {function.description}"
-    bridged = " ".join(english for chinese, english in _GLOSSARY.items() if chinese in message)
-    shared = len(_words(about) & _words(f"{message} {bridged}")) + len(_grams(about) & _grams(message))
-    return shared + (1 if _place_param(function) and toolargs.places_in(message) else 0)
-
-
-def _place_param(function: Function) -> bool:
-    props = (function.parameters or {}).get("properties") or {}
-    return any(toolargs.PLACE_KEY.search(name) for name in props)
-
-
-def choose(plan: ToolPlan, prompt: text.Prompt) -> list[tuple[Function, int]]:
-    """The ``(function, slot)`` calls to make; empty for a text answer."""
-    candidates = plan.candidates()
-    if plan.mode == "none" or not candidates:
-        return []
-    message = prompt.last_user
-    ranked = sorted(((score(f, message), k, f) for k, f in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
-    chosen = [f for s, _, f in ranked if s > 0]
-    if not chosen:
-        if plan.mode == "auto":
-            return []
-        chosen = [ranked[0][2]]
-    places = len(toolargs.places_in(message))
-    calls = [(f, slot) for f in chosen for slot in range(max(1, places) if _place_param(f) else 1)]
-    return calls[: plan.limit()]
-
-
 def _call_id(key: str, index: int, position: int) -> str:
     return "call_" + common.request_id("tool-call", key, index, position)
 
@@ -330,7 +279,7 @@ def decide(session: Session, prompt: text.Prompt, fmt: common.Format, *, limit: 
         reply, _ = text.apply_stop(_result_text(session.results, prompt), stop)
         reply, cut = text.truncate(reply, limit)
         return Outcome(reply, None, "length" if cut else "stop")
-    picks = choose(plan, prompt)
+    picks = toolmatch.choose(plan, prompt)
     if not picks:
         return None
     calls = [Call(_call_id(key, index, j), f.name, toolargs.arguments(f.name, f.parameters, prompt, slot))
