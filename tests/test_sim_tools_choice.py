@@ -96,3 +96,12 @@ def test_expression_and_query_strings_come_from_the_message(client):
 def test_expression_without_arithmetic_still_validates(message):
     value = args({"expression": {"type": "string", "minLength": 1}}, message)
     assert value["expression"]
+
+
+@pytest.mark.parametrize("question", ["北京和上海现在哪个更冷？", "Is it raining in Paris?", "Which is colder, Paris or Tokyo?"])
+def test_weather_words_call_the_weather_tool(client, question):
+    weather = {"type": "function", "function": {"name": "get_weather", "description": "查询某个城市现在的天气。 Current weather.",
+               "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+    calls = client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": question}],
+                                           tools=[weather]).choices[0].message.tool_calls or []
+    assert calls and {c.function.name for c in calls} == {"get_weather"}

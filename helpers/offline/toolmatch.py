@@ -35,7 +35,11 @@ _GLOSSARY = {"天气": "weather", "气温": "temperature", "温度": "temperatur
              "日期": "date", "搜索": "search", "查找": "search find", "查询": "search lookup query", "汇率": "exchange rate",
              "股票": "stock", "股价": "stock price", "翻译": "translate", "计算": "calculate", "算一下": "calculate", "算算": "calculate",
              "邮件": "email mail", "发送": "send", "新闻": "news", "航班": "flight", "订单": "order", "价格": "price",
-             "预订": "book booking"}
+             "预订": "book booking", "冷": "weather", "热": "weather", "雨": "weather", "雪": "weather", "晴": "weather",
+             "伞": "weather"}
+#: English words that ask about a tool's topic without naming it ("Is it raining in Paris?").
+_SYNONYMS = {"weather": frozenset("""cold colder coldest hot hotter hottest warm warmer chilly rain raining rainy snow snowing
+    snowy sunny cloudy windy umbrella forecast temperature""".split())}
 _PARTS = re.compile(r"\s*(?:\band\b|\balso\b|\bplus\b|&|[,;，；、]|以及|还有|并且|同时|和)\s*", re.I)
 CHAR_WEIGHT = 0.5
 PLACE_WEIGHT = 0.5
@@ -47,8 +51,10 @@ def _words(value: str) -> set[str]:
 
 
 def _bridged(value: str) -> str:
-    """English words for the glossary's Chinese terms found in ``value``."""
-    return " ".join(english for chinese, english in _GLOSSARY.items() if chinese in value)
+    """English words for the glossary's Chinese terms and the synonyms found in ``value``."""
+    words = {w.lower() for w in _WORD.findall(value)}
+    topics = [topic for topic, synonyms in _SYNONYMS.items() if words & synonyms]
+    return " ".join([english for chinese, english in _GLOSSARY.items() if chinese in value] + topics)
 
 
 def _grams(value: str) -> set[str]:
