@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import tokens
-from . import common, errors, text, vision
+from . import common, errors, text, tools, toolwire, vision
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply
 
@@ -86,6 +86,7 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
         "stop": common.stop_list(body),
         "format": common.parse_format(body.get("response_format"), "response_format"),
         "stream": body.get("stream") is True,
+        "tools": tools.chat_session(body),
     }
     if body.get("stream_options") is not None and not opts["stream"]:
         raise errors.SimError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options", code="invalid_value")
@@ -94,12 +95,12 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
     return model, prompt, opts
 
 
-def _usage(prompt: text.Prompt, outcomes: list[Outcome]) -> dict:
+def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -> dict:
     images = common.image_tokens(prompt)
     prompt_tokens = tokens.count_message_tokens(
         [{"role": t.role, "content": t.text} for t in prompt.turns]
-    ) + images
-    completion = sum(common.output_tokens(o) for o in outcomes)
+    ) + images + tool_tokens
+    completion = sum(tools.output_tokens(o) for o in outcomes)
     return {
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion,
@@ -116,19 +117,19 @@ def _usage(prompt: text.Prompt, outcomes: list[Outcome]) -> dict:
 
 def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     model, prompt, opts = _parse(body, extra_models)
-    outcomes = [
+    outcomes = toolwire.chat_outcomes(opts, prompt, body) or [
         common.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=opts["limit"])
         for i in range(opts["n"])
     ]
     ident = "chatcmpl-" + common.request_id("chat", body)
-    usage = _usage(prompt, outcomes)
+    usage = _usage(prompt, outcomes, tools.prompt_tokens(opts["tools"]))
     if opts["stream"]:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         return StreamReply(_chunks(ident, model, outcomes, usage, include_usage), sse_done=True)
     choices = [
         {
             "index": i,
-            "message": {"role": "assistant", "content": o.text, "refusal": o.refusal, "annotations": []},
+            "message": {"role": "assistant", "content": o.text, "refusal": o.refusal, "annotations": [], **toolwire.message_fields(o)},
             "logprobs": None,
             "finish_reason": o.finish,
         }
@@ -158,6 +159,9 @@ def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, includ
         return data
 
     for i, o in enumerate(outcomes):
+        if isinstance(o, tools.ToolOutcome):
+            yield from ((chunk(choices), is_token) for choices, is_token in toolwire.chat_deltas(o, i))
+            continue
         first = {"role": "assistant", "content": "", "refusal": None}
         yield chunk([{"index": i, "delta": first, "logprobs": None, "finish_reason": None}]), False
         if o.refusal is not None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import tokens
-from . import common, errors, text, vision
+from . import common, errors, text, tools, toolwire, vision
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply
 
@@ -51,7 +51,8 @@ def to_prompt(body: dict) -> text.Prompt:
         if not isinstance(item, dict):
             raise errors.invalid_type(where, "an object", item)
         if item.get("type", "message") != "message":
-            continue  # tool outputs and the like carry no text for the simulator
+            turns.append(tools.input_item_turn(item, where))
+            continue
         role = item.get("role")
         if role not in ("user", "assistant", "system", "developer"):
             raise errors.SimError(400, f"Invalid value: '{role}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.", param=f"{where}.role", code="invalid_value")
@@ -75,14 +76,15 @@ def _parse(body: dict, extra_models: frozenset[str], kind: str = "responses") ->
         "limit": common.number(body, "max_output_tokens", 16, None, integer=True),
         "format": fmt,
         "stream": body.get("stream") is True,
+        "tools": tools.responses_session(body, common.number(body, "max_tool_calls", 1, None, integer=True)),
     }
     prompt.settings = {k: body[k] for k in SETTINGS if body.get(k) is not None and k != "instructions"}
     return model, prompt, opts
 
 
-def _usage(prompt: text.Prompt, outcome: Outcome) -> dict:
-    inputs = input_tokens(prompt)
-    out = common.output_tokens(outcome)
+def _usage(prompt: text.Prompt, outcome: Outcome, tool_tokens: int = 0) -> dict:
+    inputs = input_tokens(prompt, tool_tokens)
+    out = tools.output_tokens(outcome)
     return {
         "input_tokens": inputs,
         "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
@@ -92,9 +94,9 @@ def _usage(prompt: text.Prompt, outcome: Outcome) -> dict:
     }
 
 
-def input_tokens(prompt: text.Prompt) -> int:
+def input_tokens(prompt: text.Prompt, tool_tokens: int = 0) -> int:
     messages = [{"role": t.role, "content": t.text} for t in prompt.turns]
-    return tokens.count_message_tokens(messages) + common.image_tokens(prompt)
+    return tokens.count_message_tokens(messages) + common.image_tokens(prompt) + tool_tokens
 
 
 def _part(outcome: Outcome, done: bool) -> dict:
@@ -125,6 +127,7 @@ def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome 
         "usage": usage,
         "metadata": body.get("metadata") or {},
     }
+    response.update(toolwire.response_fields(body))
     if outcome is not None:
         truncated = outcome.finish == "length"
         response["status"] = "incomplete" if truncated else "completed"
@@ -132,7 +135,7 @@ def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome 
             response["incomplete_details"] = {"reason": "max_output_tokens"}
         else:
             response["completed_at"] = CREATED
-        response["output"] = [_message(msg_id, outcome, "incomplete" if truncated else "completed")]
+        response["output"] = toolwire.output_items(outcome, msg_id) or [_message(msg_id, outcome, "incomplete" if truncated else "completed")]
     return response
 
 
@@ -143,10 +146,10 @@ def _message(msg_id: str, outcome: Outcome | None, status: str) -> dict:
 
 def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     model, prompt, opts = _parse(body, extra_models)
-    outcome = common.generate(prompt, opts["format"], seed=None, index=0, stop=[], limit=opts["limit"])
+    outcome = toolwire.responses_outcome(opts, prompt, body) or common.generate(prompt, opts["format"], seed=None, index=0, stop=[], limit=opts["limit"])
     key = common.request_id("responses", body)
     ident, msg_id = "resp_" + key, "msg_" + key
-    usage = _usage(prompt, outcome)
+    usage = _usage(prompt, outcome, tools.prompt_tokens(opts["tools"]))
     if opts["stream"]:
         return StreamReply(_events(ident, msg_id, model, body, outcome, usage), named=True)
     return JsonReply(200, _response(ident, msg_id, model, body, outcome, usage), tokens=usage["output_tokens"])
@@ -161,6 +164,9 @@ def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, u
     start = _response(ident, msg_id, model, body, None, None)
     yield event("response.created", response=start), False
     yield event("response.in_progress", response=start), False
+    if tools.is_call(outcome):
+        yield from toolwire.response_events(event, _response(ident, msg_id, model, body, outcome, usage))
+        return
     where = {"item_id": msg_id, "output_index": 0, "content_index": 0}
     yield event("response.output_item.added", output_index=0, item=_message(msg_id, None, "in_progress")), False
     yield event("response.content_part.added", part=_part(outcome, done=False), **where), False
@@ -180,5 +186,5 @@ def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, u
 
 def count(body: dict, extra_models: frozenset[str]) -> JsonReply:
     """``POST /v1/responses/input_tokens``: how many input tokens the request would use."""
-    model, prompt, _ = _parse(body, extra_models, kind="input_tokens")
-    return JsonReply(200, {"object": "response.input_tokens", "input_tokens": input_tokens(prompt)})
+    model, prompt, opts = _parse(body, extra_models, kind="input_tokens")
+    return JsonReply(200, {"object": "response.input_tokens", "input_tokens": input_tokens(prompt, tools.prompt_tokens(opts["tools"]))})

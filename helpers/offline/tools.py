@@ -1,0 +1,333 @@
+"""Function calling in the offline simulator: the conversation's tool history, and when to call.
+
+Shared by both APIs. The decision is deterministic and content-aware: ``required`` or a named
+function always calls; ``none`` never does; ``auto`` calls when the latest user message shares
+words (or, for Chinese, two-character sequences) with a function's name and description.
+When the conversation ends with tool results, ``auto`` answers in text, quoting them.
+Definitions are checked in :mod:`toolspec`, arguments built in :mod:`toolargs`, and the
+wire shapes written in :mod:`toolwire`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import tokens
+from . import common, errors, text, toolargs, toolspec
+from .common import Outcome
+from .errors import SimError
+from .toolspec import Function, ToolPlan
+
+_WORD = re.compile(r"[A-Za-z]+|\d+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_STOP = frozenset("""a an the of for to in on at by with and or is are was be it this that what whats which who how
+    get set do does me my you your i we our please can could would will should about from as given current
+    use using tool function call return returns""".split())
+#: Chinese words a learner writes to English tool descriptions (a real model bridges languages).
+_GLOSSARY = {"天气": "weather", "气温": "temperature", "温度": "temperature", "时间": "time", "几点": "time",
+             "日期": "date", "搜索": "search", "查找": "search find", "查询": "search lookup query", "汇率": "exchange rate",
+             "股票": "stock", "股价": "stock price", "翻译": "translate", "计算": "calculate", "邮件": "email mail",
+             "发送": "send", "新闻": "news", "航班": "flight", "订单": "order", "价格": "price", "预订": "book booking"}
+MISSING_RESULTS = ("An assistant message with 'tool_calls' must be followed by tool messages responding to each "
+                   "'tool_call_id'. The following tool_call_ids did not have response messages: ")
+
+
+@dataclass
+class Call:
+    """One function call the simulated model makes."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass
+class ToolOutcome(Outcome):
+    """A choice that calls functions instead of answering (``text`` and ``refusal`` are None)."""
+
+    calls: list[Call] = field(default_factory=list)
+    legacy: bool = False
+
+
+@dataclass
+class Session:
+    """A request's tools: what it allows, the results it ends with, its extra prompt tokens."""
+
+    plan: ToolPlan
+    results: list[tuple[str, str]] = field(default_factory=list)
+    history_tokens: int = 0
+    echo: list[dict] = field(default_factory=list)
+
+
+def is_call(outcome: Outcome) -> bool:
+    return isinstance(outcome, ToolOutcome)
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+
+def definition_tokens(functions: list[Function]) -> int:
+    """Prompt tokens the function definitions add: an approximation.
+
+    The real rendering of tools into the prompt is not documented. The simulator counts the
+    tokens of a compact JSON rendering of each function (name, description, parameters) plus
+    a fixed overhead of 12 tokens for the tool section and 3 per function.
+    """
+    if not functions:
+        return 0
+    rendered = [json.dumps({"name": f.name, "description": f.description, "parameters": f.parameters or {}},
+                           ensure_ascii=False, separators=(",", ":")) for f in functions]
+    return 12 + sum(3 + tokens.count_tokens(r) for r in rendered)
+
+
+def prompt_tokens(session: Session) -> int:
+    """Tokens on top of the messages: tool definitions and earlier calls' names and arguments."""
+    return definition_tokens(session.plan.functions) + session.history_tokens
+
+
+def output_tokens(outcome: Outcome) -> int:
+    if isinstance(outcome, ToolOutcome):
+        return sum(tokens.count_tokens(c.name) + tokens.count_tokens(c.arguments) for c in outcome.calls)
+    return common.output_tokens(outcome)
+
+
+# --- Chat Completions history ------------------------------------------------------------------
+
+
+def _chat_calls(message: dict, where: str) -> list[tuple[str, str, str]]:
+    """``(id, name, arguments)`` of an assistant message's ``tool_calls`` (checked)."""
+    calls = message.get("tool_calls")
+    if not isinstance(calls, list):
+        raise errors.invalid_type(f"{where}.tool_calls", "an array", calls)
+    out = []
+    for j, call in enumerate(calls):
+        at = f"{where}.tool_calls[{j}]"
+        if not isinstance(call, dict):
+            raise errors.invalid_type(at, "an object", call)
+        function = call.get("function")
+        for key, value in (("id", call.get("id")), ("type", call.get("type")), ("function", function)):
+            if value is None:
+                raise errors.missing_param(f"{at}.{key}")
+        if call["type"] != "function":
+            raise errors.unsupported_part(call["type"], at, "'function'")
+        if not isinstance(function, dict) or not isinstance(function.get("name"), str) or not isinstance(function.get("arguments"), str):
+            raise errors.missing_param(f"{at}.function.name" if not isinstance(function, dict) or "name" not in function else f"{at}.function.arguments")
+        out.append((call["id"], function["name"], function["arguments"]))
+    return out
+
+
+def _content(message: dict) -> str:
+    content = message.get("content")
+    if isinstance(content, list):
+        return "\n".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return content if isinstance(content, str) else ""
+
+
+def chat_session(body: dict) -> Session:
+    """Check the tools and the messages' tool history; keep the results the conversation ends with."""
+    session = Session(toolspec.chat_plan(body))
+    pending: dict[str, str] = {}  # calls of the latest assistant message not yet answered
+    latest: dict[str, str] = {}  # every call of the latest assistant message
+    opened, in_block = -1, False
+    for i, message in enumerate(body.get("messages") or []):
+        role = message.get("role") if isinstance(message, dict) else None
+        if role != "tool" and pending:
+            raise SimError(400, MISSING_RESULTS + ", ".join(pending), param=f"messages.[{opened}].role")
+        if role == "tool":
+            session.results.append(_answer(message, i, in_block, latest, pending))
+            continue
+        in_block, session.results = False, []
+        if role == "assistant" and message.get("tool_calls") is not None:
+            calls = _chat_calls(message, f"messages[{i}]")
+            latest = {cid: name for cid, name, _ in calls}
+            pending = dict(latest)
+            session.history_tokens += sum(tokens.count_tokens(n) + tokens.count_tokens(a) for _, n, a in calls)
+            opened, in_block = i, True
+        elif role == "function":
+            if not isinstance(message.get("name"), str):
+                raise errors.missing_param(f"messages[{i}].name")
+            session.results = [(message["name"], _content(message))]
+        elif role == "assistant" and isinstance(message.get("function_call"), dict):
+            call = message["function_call"]
+            session.history_tokens += tokens.count_tokens(str(call.get("name", ""))) + tokens.count_tokens(str(call.get("arguments", "")))
+    if pending:
+        raise SimError(400, MISSING_RESULTS + ", ".join(pending), param=f"messages.[{opened}].role")
+    return session
+
+
+def _answer(message: dict, i: int, in_block: bool, latest: dict[str, str], pending: dict[str, str]) -> tuple[str, str]:
+    """A ``tool`` message must answer a call of the assistant message just before it."""
+    call_id = message.get("tool_call_id")
+    if call_id is None:
+        raise errors.missing_param(f"messages[{i}].tool_call_id")
+    if not in_block:
+        raise SimError(400, "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", param=f"messages.[{i}].role")
+    if call_id not in latest:
+        raise SimError(400, f"Invalid parameter: 'tool_call_id' of '{call_id}' not found in 'tool_calls' of previous message.", param=f"messages.[{i}].tool_call_id")
+    pending.pop(call_id, None)
+    return latest[call_id], _content(message)
+
+
+# --- Responses history -------------------------------------------------------------------------
+
+
+def input_item_turn(item: dict, where: str) -> text.Turn:
+    """The prompt turn of a non-message input item: a function call or its output; others refused."""
+    kind = item.get("type")
+    if kind == "function_call":
+        for key in ("call_id", "name", "arguments"):
+            if not isinstance(item.get(key), str):
+                raise errors.missing_param(f"{where}.{key}")
+        return text.Turn("assistant", "")
+    if kind == "function_call_output":
+        if not isinstance(item.get("call_id"), str):
+            raise errors.missing_param(f"{where}.call_id")
+        return text.Turn("tool", _output_text(item.get("output"), where))
+    raise SimError(400, f"Input items of type '{kind}' are not available offline: the simulator understands 'message', "
+                   "'function_call' and 'function_call_output' items.", param=f"{where}.type", code="invalid_value")
+
+
+def _output_text(output: Any, where: str) -> str:
+    if isinstance(output, str):
+        return output
+    if not isinstance(output, list):
+        raise errors.missing_param(f"{where}.output")
+    texts = []
+    for j, part in enumerate(output):
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind != "input_text" or not isinstance(part.get("text"), str):
+            raise errors.unsupported_part(kind, f"{where}.output[{j}]", "'input_text' (images and files in tool outputs are not available offline)")
+        texts.append(part["text"])
+    return "\n".join(texts)
+
+
+def responses_session(body: dict, max_calls: int | None) -> Session:
+    """Check tools and the input's function calls/outputs; keep the results the input ends with."""
+    plan, echo = toolspec.responses_plan(body, max_calls)
+    session = Session(plan, echo=echo)
+    items = body.get("input")
+    if not isinstance(items, list):
+        return session
+    calls: dict[str, str] = {}
+    answered: set[str] = set()
+    for i, item in enumerate(items):
+        kind = item.get("type", "message")
+        if kind == "function_call":
+            calls[item["call_id"]] = item["name"]
+            session.history_tokens += tokens.count_tokens(item["name"]) + tokens.count_tokens(item["arguments"])
+            session.results = []
+        elif kind == "function_call_output":
+            call_id = item["call_id"]
+            if call_id not in calls and body.get("previous_response_id") is None:
+                raise SimError(400, f"No tool call found for function call output with call_id {call_id}.", param="input")
+            answered.add(call_id)
+            session.results.append((calls.get(call_id, "function"), _output_text(item.get("output"), f"input[{i}]")))
+        else:
+            session.results = []
+    for call_id in calls:
+        if call_id not in answered:
+            raise SimError(400, f"No tool output found for function call {call_id}.", param="input")
+    return session
+
+
+# --- deciding ----------------------------------------------------------------------------------
+
+
+def _words(value: str) -> set[str]:
+    words = {w.lower() for w in _WORD.findall(_CAMEL.sub(" ", value))}
+    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP}
+
+
+def _grams(value: str) -> set[str]:
+    return {run[k:k + 2] for run in _HAN.findall(value) for k in range(len(run) - 1)}
+
+
+def score(function: Function, message: str) -> int:
+    """How much the message is about this function: shared words, shared Chinese 2-grams, Chinese
+    words of a small glossary matching English ones, and a place named for a place parameter."""
+    about = f"{function.name.replace('_', ' ').replace('-', ' ')} {function.description}"
+    bridged = " ".join(english for chinese, english in _GLOSSARY.items() if chinese in message)
+    shared = len(_words(about) & _words(f"{message} {bridged}")) + len(_grams(about) & _grams(message))
+    return shared + (1 if _place_param(function) and toolargs.places_in(message) else 0)
+
+
+def _place_param(function: Function) -> bool:
+    props = (function.parameters or {}).get("properties") or {}
+    return any(toolargs._PLACE_KEY.search(name) for name in props)
+
+
+def choose(plan: ToolPlan, prompt: text.Prompt) -> list[tuple[Function, int]]:
+    """The ``(function, slot)`` calls to make; empty for a text answer."""
+    candidates = plan.candidates()
+    if plan.mode == "none" or not candidates:
+        return []
+    message = prompt.last_user
+    ranked = sorted(((score(f, message), k, f) for k, f in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
+    chosen = [f for s, _, f in ranked if s > 0]
+    if not chosen:
+        if plan.mode == "auto":
+            return []
+        chosen = [ranked[0][2]]
+    places = len(toolargs.places_in(message))
+    calls = [(f, slot) for f in chosen for slot in range(max(1, places) if _place_param(f) else 1)]
+    return calls[: plan.limit()]
+
+
+def _call_id(key: str, index: int, position: int) -> str:
+    return "call_" + common.request_id("tool-call", key, index, position)
+
+
+def _cap(calls: list[Call], limit: int | None) -> tuple[list[Call], bool]:
+    """Keep the calls' arguments within ``limit`` tokens; the last one kept may be cut short."""
+    if limit is None:
+        return calls, False
+    kept: list[Call] = []
+    left = limit
+    for call in calls:
+        ids = tokens.encode(call.arguments)
+        if len(ids) <= left:
+            kept.append(call)
+            left -= len(ids)
+            continue
+        if left > 0 or not kept:
+            kept.append(Call(call.id, call.name, tokens.decode(ids[:left])))
+        return kept, True
+    return kept, False
+
+
+def _result_text(results: list[tuple[str, str]], prompt: text.Prompt) -> str:
+    zh = prompt.language == "zh"
+    parts = ["【离线模拟】模拟器读到了工具的结果，没有调用任何模型。" if zh else
+             "[Offline simulation] The simulator read the tool results; no model was called."]
+    for name, output in results:
+        quoted = text.quoted(output, zh, 200)
+        parts.append(f"函数 {name} 返回了：{quoted}" if zh else f"The function {name} returned: {quoted}")
+    if prompt.last_user:
+        question = text.quoted(prompt.last_user, zh)
+        parts.append(f"真实模型会根据这些结果回答你的问题：{question}" if zh else
+                     f"A real model would use these results to answer your question: {question}")
+    return "".join(parts) if zh else " ".join(parts)
+
+
+def decide(session: Session, prompt: text.Prompt, fmt: common.Format, *, limit: int | None, stop: list[str],
+           key: str, index: int = 0) -> Outcome | None:
+    """The tool-aware outcome of one choice, or None when the plain reply applies."""
+    plan = session.plan
+    if session.results and plan.mode in ("none", "auto"):
+        if fmt.kind != "text":
+            return None
+        reply, _ = text.apply_stop(_result_text(session.results, prompt), stop)
+        reply, cut = text.truncate(reply, limit)
+        return Outcome(reply, None, "length" if cut else "stop")
+    picks = choose(plan, prompt)
+    if not picks:
+        return None
+    calls = [Call(_call_id(key, index, j), f.name, toolargs.arguments(f.name, f.parameters, prompt, slot))
+             for j, (f, slot) in enumerate(picks)]
+    calls, cut = _cap(calls, limit)
+    finish = "length" if cut else ("function_call" if plan.legacy else "tool_calls")
+    return ToolOutcome(None, None, finish, calls, plan.legacy)
