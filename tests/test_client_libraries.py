@@ -217,14 +217,16 @@ def agents_model(kind: str, client: openai.AsyncOpenAI) -> agents.Model:
 
 @pytest.mark.parametrize("kind", ["chat", "responses"])
 def test_openai_agents_tool_output_is_a_validated_model(simulator, sealed, kind: str) -> None:
+    # openai-agents' own output_type uses response_format, not tools; its tool-based structured output is a
+    # tool taking the model as its argument (the library validates the arguments into it) that ends the run.
     wire = Wire()
     calls: list[Forecast] = []
 
     @agents.function_tool
-    def record_forecast(city: str, days: int) -> Forecast:
+    def record_forecast(forecast: Forecast) -> str:
         """Record the city and the number of days of a weather forecast request."""
-        calls.append(Forecast(city=city, days=days))
-        return calls[-1]
+        calls.append(forecast)
+        return forecast.model_dump_json()
 
     agent = agents.Agent(name="forecaster", model=agents_model(kind, wire.client(simulator.base_url)),
                          tools=[record_forecast], tool_use_behavior="stop_on_first_tool",
@@ -233,9 +235,10 @@ def test_openai_agents_tool_output_is_a_validated_model(simulator, sealed, kind:
     check_all_answered(wire)
     assert len(wire.exchanges) == 1
     assert wire.exchanges[0].body["tool_choice"] == "required"
-    assert tool_calls(wire.exchanges[0].reply) == [("record_forecast", calls[0].model_dump())]
-    assert isinstance(result.final_output, Forecast) and result.final_output == calls[0]
-    assert "Paris" in result.final_output.city and result.final_output.days == 3
+    assert len(calls) == 1 and isinstance(calls[0], Forecast)
+    assert tool_calls(wire.exchanges[0].reply) == [("record_forecast", {"forecast": calls[0].model_dump()})]
+    assert "Paris" in calls[0].city and calls[0].days == 3
+    assert Forecast.model_validate_json(result.final_output) == calls[0]
 
 
 @pytest.mark.parametrize("kind", ["chat", "responses"])
