@@ -31,7 +31,7 @@ _AFTER_WORD = re.compile(r"\b(?:in|at|for|from|to|near|and)\s+((?:[A-Z][a-zA-Z'-
 _ZH_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县)")
 _NOT_PLACES = {"I", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "English", "Chinese", "JSON", "Python"}
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
-_PLACE_KEY = re.compile(r"city|location|place|town|country|region|destination|origin|address|where|地点|城市|位置", re.I)
+PLACE_KEY = re.compile(r"city|location|place|town|country|region|destination|origin|address|where|地点|城市|位置", re.I)
 _QUERY_KEY = re.compile(r"^(q|query|question|text|prompt|keywords?|search|topic|message|content|input)$", re.I)
 _SYNONYMS = {"celsius": ("摄氏", "°c", "℃"), "fahrenheit": ("华氏", "°f", "℉")}
 _MISSING = object()
@@ -48,21 +48,16 @@ class Facts:
 
 def places_in(text: str) -> list[str]:
     """Places named in ``text``, in order: known cities, capitalized names after a preposition,
-    Chinese names ending in 市/省/县."""
-    found: list[tuple[int, str]] = []
-    for place in KNOWN_PLACES:
-        at = text.find(place) if not place.isascii() else _word_at(text, place)
-        if at >= 0:
-            found.append((at, place))
-    for match in _AFTER_WORD.finditer(text):
-        if match.group(1) not in _NOT_PLACES:
-            found.append((match.start(1), match.group(1)))
-    found.extend((m.start(1), m.group(1)) for m in _ZH_PLACE.finditer(text))
-    ordered: list[str] = []
-    for _, place in sorted(found):
-        if not any(place in other or other in place for other in ordered):
-            ordered.append(place)
-    return ordered
+    Chinese names ending in 市/省/县. A known city wins over a longer guess around it."""
+    known = [(at, place) for place in KNOWN_PLACES
+             if (at := (text.find(place) if not place.isascii() else _word_at(text, place))) >= 0]
+    guesses = [(m.start(1), m.group(1)) for m in _AFTER_WORD.finditer(text) if m.group(1) not in _NOT_PLACES]
+    guesses += [(m.start(1), m.group(1)) for m in _ZH_PLACE.finditer(text)]
+    chosen: list[tuple[int, str]] = []
+    for at, place in sorted(known) + sorted(guesses):
+        if not any(place in other or other in place for _, other in chosen):
+            chosen.append((at, place))
+    return [place for _, place in sorted(chosen)]
 
 
 def _word_at(text: str, word: str) -> int:
@@ -103,7 +98,7 @@ class _ArgBuilder(jsonout._Builder):
 
     def _string(self, schema: dict, path: str, depth: int) -> str:
         name = path.rsplit("/", 1)[-1]
-        if schema.get("format") is None and self.facts.places and _PLACE_KEY.search(name):
+        if schema.get("format") is None and self.facts.places and PLACE_KEY.search(name):
             return _fit(self.facts.places[self.slot % len(self.facts.places)], schema)
         if schema.get("format") is None and self.facts.text and _QUERY_KEY.match(name):
             return _fit(quote(self.facts.text, 200), schema)

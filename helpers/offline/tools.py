@@ -257,7 +257,7 @@ def score(function: Function, message: str) -> int:
 
 def _place_param(function: Function) -> bool:
     props = (function.parameters or {}).get("properties") or {}
-    return any(toolargs._PLACE_KEY.search(name) for name in props)
+    return any(toolargs.PLACE_KEY.search(name) for name in props)
 
 
 def choose(plan: ToolPlan, prompt: text.Prompt) -> list[tuple[Function, int]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import common, text, toolspec
 from .common import Outcome
-from .tools import Session, ToolOutcome, decide, is_call
+from .tools import Session, ToolOutcome, decide
 
 
 def chat_outcomes(opts: dict, prompt: text.Prompt, body: dict) -> list[Outcome] | None:
@@ -107,5 +107,5 @@ def response_fields(body: dict) -> dict[str, Any]:
     return fields
 
 
-__all__ = ["chat_deltas", "chat_outcomes", "is_call", "message_fields", "output_items", "response_events",
+__all__ = ["chat_deltas", "chat_outcomes", "message_fields", "output_items", "response_events",
            "response_fields", "responses_outcome"]
