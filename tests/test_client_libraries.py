@@ -16,6 +16,7 @@ Both libraries are test requirements (``requirements-dev.txt``), so nothing here
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -64,6 +65,7 @@ class Exchange:
     body: dict[str, Any]
     status: int | None = None
     reply: dict[str, Any] | None = None
+    streamed: bool = False
 
 
 @dataclass
@@ -79,6 +81,7 @@ class Wire:
     async def on_response(self, response: httpx2.Response) -> None:
         exchange = next(e for e in self.exchanges if e.request is response.request)
         exchange.status = response.status_code
+        exchange.streamed = response.headers.get("content-type", "").startswith("text/event-stream")
         if response.headers.get("content-type", "").startswith("application/json"):
             await response.aread()
             exchange.reply = response.json()
@@ -113,11 +116,12 @@ def tool_results_sent(body: dict[str, Any]) -> list[str]:
     return [str(i["output"]) for i in body.get("input", []) if isinstance(i, dict) and i.get("type") == "function_call_output"]
 
 
-def check_all_answered(wire: Wire) -> None:
+def check_all_answered(wire: Wire, streamed: bool = False) -> None:
+    """Every request got a 200: a JSON answer, or an event stream when ``streamed``."""
     assert wire.exchanges, "the library sent nothing"
     for exchange in wire.exchanges:
         assert exchange.status == 200, (exchange.body, exchange.reply)
-        assert exchange.reply is not None
+        assert exchange.streamed if streamed else exchange.reply is not None
 
 
 # --- the network ------------------------------------------------------------------------
@@ -174,6 +178,25 @@ def test_pydantic_ai_structured_output_is_a_tool_call(simulator, sealed, kind: s
     assert result.output == Forecast.model_validate(calls[0][1])  # the output is the call on the wire
     assert "Paris" in result.output.city and result.output.days == 3
     assert len(wire.exchanges) == 1  # a valid first answer needs no retry
+
+
+@pytest.mark.parametrize("kind", ["chat", "responses"])
+def test_pydantic_ai_streamed_structured_output(simulator, sealed, kind: str) -> None:
+    # run_stream reads the final_result call from streamed tool-call deltas (chat) or argument events (Responses).
+    wire = Wire()
+    agent = PydanticAgent(pydantic_ai_model(kind, wire.client(simulator.base_url)), output_type=Forecast)
+
+    async def run() -> Forecast:
+        async with agent.run_stream(FORECAST_PROMPT) as result:
+            return await result.get_output()
+
+    output = asyncio.run(run())
+    check_all_answered(wire, streamed=True)
+    assert len(wire.exchanges) == 1
+    body = wire.exchanges[0].body
+    assert body["stream"] is True and body["tool_choice"] == "required" and tool_names(body) == ["final_result"]
+    assert isinstance(output, Forecast)
+    assert "Paris" in output.city and output.days == 3
 
 
 @pytest.mark.parametrize("kind", ["chat", "responses"])
