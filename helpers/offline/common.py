@@ -1,22 +1,20 @@
 """What both endpoint families share: parameter checks, one reply, usage, ids.
 
 Parameter checks follow the real API: the same limits, the same error codes, and
-unknown top-level keys rejected. The list of known keys is read from the installed SDK's
-own request types, so it stays in step with the SDK.
+unknown top-level keys rejected. Which keys exist, and what the simulator does with each,
+is the table in ``params.py``.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
-import typing
 from dataclasses import dataclass
 from typing import Any
 
 from .. import models as model_table
-from . import errors, jsonout, text, vision
+from . import errors, jsonout, params, text, vision
 
 #: Every object the simulator creates says it was created at this moment (2026-01-01
 #: 00:00 UTC), so the same request gives the same bytes.
@@ -28,31 +26,9 @@ def request_id(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:24]
 
 
-@functools.lru_cache(maxsize=None)
-def known_keys(kind: str) -> frozenset[str]:
-    """Top-level request keys the installed SDK can send for ``kind`` (chat/responses)."""
-    if kind == "chat":
-        from openai.types.chat import completion_create_params as mod
-
-        base = mod.CompletionCreateParamsBase
-    elif kind == "responses":
-        from openai.types.responses import response_create_params as mod
-
-        base = mod.ResponseCreateParamsBase
-    else:
-        from openai.types.responses import input_token_count_params as mod
-
-        base = mod.InputTokenCountParams
-    keys = set(typing.get_type_hints(base, include_extras=False))
-    return frozenset(keys | {"stream"})
-
-
 def check_unknown(body: dict, kind: str) -> None:
-    unknown = sorted(set(body) - known_keys(kind))
-    if unknown:
-        if kind == "chat":
-            raise errors.SimError(400, f"Unrecognized request argument supplied: {unknown[0]}", param=unknown[0], code="unknown_parameter")
-        raise errors.SimError(400, f"Unknown parameter: '{unknown[0]}'.", param=unknown[0], code="unknown_parameter")
+    """Apply the parameter table (``params.py``): unknown keys and bad or refused values are 400s."""
+    params.check_request(body, kind)
 
 
 def check_model(body: dict, extra_models: frozenset[str]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import models as model_table
-from . import common, errors
+from . import common, embeddings, errors
 from .replies import JsonReply
 
 
@@ -18,11 +18,11 @@ def _model(name: str) -> dict:
 
 
 def listing(extra_models: frozenset[str]) -> JsonReply:
-    names = set(model_table.current_models()) | extra_models | common.configured_models()
+    names = set(model_table.current_models()) | set(embeddings.MODELS) | extra_models | common.configured_models()
     return JsonReply(200, {"object": "list", "data": [_model(n) for n in sorted(names)]})
 
 
 def retrieve(name: str, extra_models: frozenset[str]) -> JsonReply:
-    if not common.model_available(name, extra_models):
+    if name not in embeddings.MODELS and not common.model_available(name, extra_models):
         raise errors.model_not_found(name)
     return JsonReply(200, _model(name))

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import tokens
-from . import common, errors, text, tools, toolwire, vision
+from . import common, errors, params, parts, reasoning, steering, text, tools, toolwire, vision
+from . import store as state
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply
+from .responses_extras import Extras, build as build_extras
 
 JSON_WORD = "Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'."
 SETTINGS = ("temperature", "top_p", "max_output_tokens", "instructions")
@@ -25,10 +27,13 @@ def _content(content: Any, where: str) -> tuple[str, list[vision.ImageInfo]]:
         kind = part.get("type") if isinstance(part, dict) else None
         if kind in TEXT_PARTS and isinstance(part.get("text"), str):
             texts.append(part["text"])
+        elif kind == "refusal" and isinstance(part.get("refusal"), str):
+            texts.append(part["refusal"])  # an earlier refusal fed back (e.g. through previous_response_id)
         elif kind == "input_image":
+            parts.check_input_image(part, f"{where}.content[{j}]")
             images.append(vision.inspect_image(part.get("image_url"), part.get("detail", "auto")))
         else:
-            raise errors.unsupported_part(kind, f"{where}.content[{j}]", "'input_text', 'input_image' and 'output_text'")
+            raise parts.responses_unsupported(kind, f"{where}.content[{j}]")
     return "\n".join(texts), images
 
 
@@ -51,7 +56,9 @@ def to_prompt(body: dict) -> text.Prompt:
         if not isinstance(item, dict):
             raise errors.invalid_type(where, "an object", item)
         if item.get("type", "message") != "message":
-            turns.append(tools.input_item_turn(item, where))
+            turn = tools.input_item_turn(item, where)
+            if turn is not None:
+                turns.append(turn)
             continue
         role = item.get("role")
         if role not in ("user", "assistant", "system", "developer"):
@@ -79,6 +86,7 @@ def _parse(body: dict, extra_models: frozenset[str], kind: str = "responses") ->
         "tools": tools.responses_session(body, common.number(body, "max_tool_calls", 1, None, integer=True)),
     }
     prompt.settings = {k: body[k] for k in SETTINGS if body.get(k) is not None and k != "instructions"}
+    prompt.verbosity = steering.verbosity_of(body, kind)
     return model, prompt, opts
 
 
@@ -136,6 +144,7 @@ def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome 
         else:
             response["completed_at"] = CREATED
         response["output"] = toolwire.output_items(outcome, msg_id) or [_message(msg_id, outcome, "incomplete" if truncated else "completed")]
+    params.echo(response, body, "responses")
     return response
 
 
@@ -144,47 +153,59 @@ def _message(msg_id: str, outcome: Outcome | None, status: str) -> dict:
     return {"type": "message", "id": msg_id, "role": "assistant", "status": status, "content": content}
 
 
-def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
-    model, prompt, opts = _parse(body, extra_models)
-    outcome = toolwire.responses_outcome(opts, prompt, body) or common.generate(prompt, opts["format"], seed=None, index=0, stop=[], limit=opts["limit"])
+def handle(body: dict, extra_models: frozenset[str], store: state.ResponseStore | None = None) -> JsonReply | StreamReply:
+    state.check_request(body)
+    history = state.previous_context(body, store)
+    model, prompt, opts = _parse(state.with_history(body, history), extra_models)
     key = common.request_id("responses", body)
+    extras = build_extras(key, model, body, prompt, opts["limit"])
+    outcome = toolwire.responses_outcome(opts, prompt, body) or common.generate(
+        prompt, opts["format"], seed=None, index=0, stop=[], limit=extras.plan.visible_limit(opts["limit"]))
     ident, msg_id = "resp_" + key, "msg_" + key
     usage = _usage(prompt, outcome, tools.prompt_tokens(opts["tools"]))
+    reasoning.charge_responses(usage, extras.plan.used(opts["limit"]))
+    final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage))
+    state.remember(store, body, final, history)
     if opts["stream"]:
-        return StreamReply(_events(ident, msg_id, model, body, outcome, usage), named=True)
-    return JsonReply(200, _response(ident, msg_id, model, body, outcome, usage), tokens=usage["output_tokens"])
+        return StreamReply(_events(ident, msg_id, model, body, outcome, usage, extras), named=True)
+    return JsonReply(200, final, tokens=usage["output_tokens"])
 
 
-def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, usage: dict) -> Iterator[tuple[dict, bool]]:
+def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, usage: dict, extras: Extras) -> Iterator[tuple[dict, bool]]:
     counter = iter(range(1_000_000))
 
     def event(kind: str, **fields: Any) -> dict:
         return {"type": kind, "sequence_number": next(counter), **fields}
 
-    start = _response(ident, msg_id, model, body, None, None)
+    start = extras.decorate(_response(ident, msg_id, model, body, None, None))
     yield event("response.created", response=start), False
     yield event("response.in_progress", response=start), False
+    yield from extras.prefix_events(event)
+    at = extras.offset
     if tools.is_call(outcome):
-        yield from toolwire.response_events(event, _response(ident, msg_id, model, body, outcome, usage))
+        final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage))
+        yield from toolwire.response_events(event, final, first=at)
         return
-    where = {"item_id": msg_id, "output_index": 0, "content_index": 0}
-    yield event("response.output_item.added", output_index=0, item=_message(msg_id, None, "in_progress")), False
+    where = {"item_id": msg_id, "output_index": at, "content_index": 0}
+    yield event("response.output_item.added", output_index=at, item=_message(msg_id, None, "in_progress")), False
     yield event("response.content_part.added", part=_part(outcome, done=False), **where), False
     if outcome.refusal is not None:
         yield event("response.refusal.delta", delta=outcome.refusal, **where), True
         yield event("response.refusal.done", refusal=outcome.refusal, **where), False
     else:
-        for piece in text.pieces(outcome.text or ""):
-            yield event("response.output_text.delta", delta=piece, logprobs=[], **where), True
-        yield event("response.output_text.done", text=outcome.text or "", logprobs=[], **where), False
-    yield event("response.content_part.done", part=_part(outcome, done=True), **where), False
-    final = _response(ident, msg_id, model, body, outcome, usage)
-    yield event("response.output_item.done", output_index=0, item=final["output"][0]), False
+        for piece, logprobs in extras.pieces(outcome.text or ""):
+            yield event("response.output_text.delta", delta=piece, logprobs=logprobs, **where), True
+        yield event("response.output_text.done", text=outcome.text or "", logprobs=extras.done_logprobs(outcome.text or ""), **where), False
+    final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage))
+    yield event("response.content_part.done", part=final["output"][at]["content"][0], **where), False
+    yield event("response.output_item.done", output_index=at, item=final["output"][at]), False
     done = "response.incomplete" if final["status"] == "incomplete" else "response.completed"
     yield event(done, response=final), False
 
 
-def count(body: dict, extra_models: frozenset[str]) -> JsonReply:
+def count(body: dict, extra_models: frozenset[str], store: state.ResponseStore | None = None) -> JsonReply:
     """``POST /v1/responses/input_tokens``: how many input tokens the request would use."""
-    model, prompt, opts = _parse(body, extra_models, kind="input_tokens")
+    state.check_request(body)
+    history = state.previous_context(body, store)
+    model, prompt, opts = _parse(state.with_history(body, history), extra_models, kind="input_tokens")
     return JsonReply(200, {"object": "response.input_tokens", "input_tokens": input_tokens(prompt, tools.prompt_tokens(opts["tools"]))})

@@ -9,6 +9,7 @@ simulator and adds no dependency.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import socket
@@ -20,7 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import chat, common, errors, faults, models_api, profiles, responses
+from . import chat, common, embeddings, errors, faults, models_api, profiles, responses
+from . import store as state
 from .errors import SimError
 from .replies import JsonReply, StreamReply
 
@@ -158,7 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise error
 
     def _route(self, method: str, raw: bytes) -> JsonReply | StreamReply:
-        path = urlsplit(self.path).path.rstrip("/")
+        url = urlsplit(self.path)
+        path = url.path.rstrip("/")
         extra = self.server.extra_models
         profile = profiles.for_request(self.headers.get(profiles.HEADER), self.server.profile)
         profiles.screen_path(profile, method, path)
@@ -166,10 +169,14 @@ class _Handler(BaseHTTPRequestHandler):
             return models_api.listing(extra)
         if method == "GET" and path.startswith("/v1/models/"):
             return models_api.retrieve(unquote(path[len("/v1/models/"):]), extra)
+        stored = state.route(method, unquote(path), url.query, self.server.store)
+        if stored is not None:
+            return stored
         routes = {
             "/v1/chat/completions": chat.handle,
-            "/v1/responses": responses.handle,
-            "/v1/responses/input_tokens": responses.count,
+            "/v1/responses": functools.partial(responses.handle, store=self.server.store),
+            "/v1/responses/input_tokens": functools.partial(responses.count, store=self.server.store),
+            "/v1/embeddings": embeddings.handle,
         }
         if method == "POST" and path in routes:
             return routes[path](profiles.screen(profile, path, self._json(raw)), extra)
@@ -272,6 +279,7 @@ class _Server(ThreadingHTTPServer):
         self.max_body: int = settings.get("max_body", MAX_BODY)
         self.verbose: bool = settings.get("verbose", False)
         self.profile: profiles.Profile = settings.get("profile") or profiles.get_profile(None)
+        self.store = state.ResponseStore()  # Responses created with store=true, for previous_response_id
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:

@@ -12,17 +12,19 @@ import re
 from dataclasses import dataclass, field
 
 from .. import tokens
+from .steering import more_detail
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass
 class Turn:
-    """One message: its role, its text and the images it carries."""
+    """One message: its role, its text, the images it carries and its author's ``name``."""
 
     role: str
     text: str
     images: list = field(default_factory=list)
+    name: str | None = None
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Prompt:
 
     turns: list[Turn]
     settings: dict[str, object] = field(default_factory=dict)
+    verbosity: str = "medium"  # ``low`` shortens the reply, ``high`` lengthens it
 
     @property
     def last_user(self) -> str:
@@ -132,6 +135,7 @@ def compose_reply(prompt: Prompt, seed: object = None, index: int = 0, extra: li
     if question:
         parts.append(f"你的问题是：{quoted(question, zh)}" if zh else f"You asked: {quoted(question, zh)}")
     parts.extend(extra or [])
+    head = len(parts)
     instructions = [t.text for t in prompt.turns if t.role in ("system", "developer") and t.text]
     if instructions:
         text = quoted(instructions[-1], zh)
@@ -157,6 +161,10 @@ def compose_reply(prompt: Prompt, seed: object = None, index: int = 0, extra: li
     if prompt.settings:
         settings = _settings_summary(prompt)
         parts.append(f"参数：{settings}。" if zh else f"Settings: {settings}.")
+    if prompt.verbosity == "low":
+        parts = parts[:head]
+    elif prompt.verbosity == "high":
+        parts.append(more_detail(prompt, zh))
     parts.append(_CLOSERS[lang][variant(seed, index + 1, len(_CLOSERS[lang]))])
     return "".join(parts) if zh else " ".join(parts)
 

@@ -175,9 +175,16 @@ def _answer(message: dict, i: int, in_block: bool, latest: dict[str, str], pendi
 # --- Responses history -------------------------------------------------------------------------
 
 
-def input_item_turn(item: dict, where: str) -> text.Turn:
-    """The prompt turn of a non-message input item: a function call or its output; others refused."""
+def input_item_turn(item: dict, where: str) -> text.Turn | None:
+    """The prompt turn of a non-message input item: a function call or its output.
+
+    A reasoning item fed back (as the API allows, to keep a reasoning model's context) adds
+    no text; every other item type is refused."""
     kind = item.get("type")
+    if kind == "reasoning":
+        if not isinstance(item.get("summary", []), list):
+            raise errors.invalid_type(f"{where}.summary", "an array", item.get("summary"))
+        return None
     if kind == "function_call":
         for key in ("call_id", "name", "arguments"):
             if not isinstance(item.get(key), str):
@@ -188,7 +195,7 @@ def input_item_turn(item: dict, where: str) -> text.Turn:
             raise errors.missing_param(f"{where}.call_id")
         return text.Turn("tool", _output_text(item.get("output"), where))
     raise SimError(400, f"Input items of type '{kind}' are not available offline: the simulator understands 'message', "
-                   "'function_call' and 'function_call_output' items.", param=f"{where}.type", code="invalid_value")
+                   "'reasoning', 'function_call' and 'function_call_output' items.", param=f"{where}.type", code="invalid_value")
 
 
 def _output_text(output: Any, where: str) -> str:
@@ -222,7 +229,7 @@ def responses_session(body: dict, max_calls: int | None) -> Session:
             session.results = []
         elif kind == "function_call_output":
             call_id = item["call_id"]
-            if call_id not in calls and body.get("previous_response_id") is None:
+            if call_id not in calls:  # a previous_response_id chain arrives here with its stored items
                 raise SimError(400, f"No tool call found for function call output with call_id {call_id}.", param="input")
             answered.add(call_id)
             session.results.append((calls.get(call_id, "function"), _output_text(item.get("output"), f"input[{i}]")))

@@ -80,9 +80,12 @@ def output_items(outcome: Outcome | None, msg_id: str) -> list[dict]:
             for j, c in enumerate(outcome.calls)]
 
 
-def response_events(event: Callable[..., dict], final: dict) -> Iterator[tuple[dict, bool]]:
-    """The events of a response whose output is function calls, through its terminal event."""
-    for j, item in enumerate(final["output"]):
+def response_events(event: Callable[..., dict], final: dict, first: int = 0) -> Iterator[tuple[dict, bool]]:
+    """The events of a response whose output is function calls, through its terminal event.
+
+    ``first`` is the output index of the first call (items before it, such as a reasoning
+    item, have had their events already)."""
+    for j, item in enumerate(final["output"][first:], start=first):
         yield event("response.output_item.added", output_index=j, item={**item, "arguments": "", "status": "in_progress"}), False
         where = {"item_id": item["id"], "output_index": j}
         for piece in text.pieces(item["arguments"]):
