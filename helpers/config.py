@@ -83,6 +83,10 @@ MODEL_CLOSE = message("{variable}='{name}' is not a model the SDK knows. Did you
                       "{variable}='{name}' 不是已知模型名，是不是 '{close}'？")
 USING_DEFAULT_PROFILE = message("(Using 'openai'.)", "（改用 'openai'。）")
 NOTE = message("Note: {text}", "提示：{text}")
+PLACEHOLDER_KEY = message(
+    "No OPENAI_API_KEY: sending a placeholder key (fine for a local server such as Ollama).",
+    "未设置 OPENAI_API_KEY：发送占位密钥（本地服务如 Ollama 不需要真实密钥）。",
+)
 LABELS = {
     LIVE: message("live", "在线"),
     COMPATIBLE: message("compatible endpoint", "兼容接口"),
@@ -373,6 +377,17 @@ def note_line(note: Message) -> Message:
     return fill(NOTE, text=note)
 
 
+def announcement(settings: Settings) -> list[str]:
+    """The lines ``get_client()`` prints (its notes, then the banner), redacted.
+
+    Adds the note about the placeholder key to ``settings.notes`` when one will be sent.
+    """
+    if settings.mode == COMPATIBLE and not settings.api_key and PLACEHOLDER_KEY not in settings.notes:
+        settings.notes.append(PLACEHOLDER_KEY)
+    lines = [note_line(note) for note in settings.notes] + [mode_line(settings)]
+    return [redact(str(line)) for line in lines]
+
+
 def load_settings(env_file: str | Path | None = None, local_simulator_url: str | None = None) -> Settings:
     """Read ``.env`` (``env_file``, else the nearest one) and decide, changing nothing in this process.
 
@@ -411,10 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     if args != ["--mode-line"]:
         print("usage: python -m helpers.config --mode-line", file=sys.stderr)
         return 2
-    settings = load_settings()
-    for note in settings.notes:
-        print(redact(str(note_line(note))))
-    print(redact(str(mode_line(settings))))
+    for line in announcement(load_settings()):
+        print(line)
     return 0
 
 
