@@ -37,10 +37,10 @@ from pathlib import Path
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line, read_env_file
-from .keys import contains_key, fill, is_openai_key, key_problems, mask_key, redact, unsendable_key
+from .keys import contains_key, fill, is_openai_key, key_note, mask_key, redact, unsendable_key
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
-from .urls import same_url, url_problems
+from .urls import base_url_note, same_url
 
 __all__ = [
     "COMPATIBLE", "DEFAULT_BASE_URL", "LIVE", "OFFLINE", "EnvFile", "Settings", "apply_environ", "colab_secret",
@@ -72,10 +72,6 @@ CONFLICT = message(
     "OPENAI_API_KEY is set in the environment and in .env; the environment wins (override=False).",
     "环境变量和 .env 都设置了 OPENAI_API_KEY，环境变量优先。",
 )
-KEY_CHARACTERS = message("OPENAI_API_KEY: {problem}; {fix}. Requests will fail with 401 until then.",
-                         "OPENAI_API_KEY：{problem}；{fix}。在此之前请求会返回 401。")
-BAD_BASE_URL = message("OPENAI_BASE_URL '{url}': {problem}; every request will fail. Fix: {fix}.",
-                       "OPENAI_BASE_URL '{url}'：{problem}，所有请求都会失败。请{fix}。")
 MODEL_SPACES = message("{variable}='{name}' has spaces or capitals; model names are lower case with hyphens.{hint}",
                        "{variable}='{name}' 含有空格或大写字母，模型名应为小写并用连字符。{hint}")
 MODEL_HINT = message(" Did you mean '{fixed}'?", "是不是 '{fixed}'？")
@@ -243,8 +239,8 @@ def resolve(
     notes.extend(_model_notes(env, model, vision))
     notes.extend(note for note in (
         lost_key_line(env_file) if file_values is env_file.values else None,
-        key_characters(key.value) if mode != OFFLINE else None,
-        bad_base_url(base_url),
+        key_note(key.value, key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY") if mode != OFFLINE else None,
+        base_url_note(base_url),
     ) if note)
     notes.extend(_name_notes(env))
     simulator_url = _clean(env.get("KIT_SIMULATOR_URL"))
@@ -317,26 +313,6 @@ def as_message(value: object) -> Message:
         return value.message  # type: ignore[attr-defined]
     en, sep, zh = str(value).partition(" / ")
     return Message(en, zh) if sep else Message(en, en)
-
-
-def key_characters(key: str | None) -> Message | None:
-    """A note when the key holds characters no key has (quotes, spaces, full-width)."""
-    if not key:
-        return None
-    problems = [p for p in key_problems(key) if p.kind not in ("placeholder", "too_short")]
-    if not problems:
-        return None
-    return fill(KEY_CHARACTERS, problem=problems[0].problem, fix=problems[0].fix)
-
-
-def bad_base_url(url: str | None) -> Message | None:
-    """A note when the base URL cannot work at all (no scheme, not a URL); ``make doctor`` says more."""
-    if not url:
-        return None
-    failing = [p for p in url_problems(url)[0] if p.kind in ("scheme", "invalid", "host")]
-    if not failing:
-        return None
-    return fill(BAD_BASE_URL, url=url, problem=failing[0].problem, fix=failing[0].fix)
 
 
 def model_name(name: str, variable: str) -> Message | None:

@@ -48,6 +48,8 @@ _PLAIN_HTTP = message("plain http to a public host sends your key unencrypted", 
 _USE_HTTPS = message("use https://", "改用 https://")
 _OLLAMA_HTTPS = message("Ollama serves plain http on port 11434", "Ollama 在 11434 端口只提供 http")
 _USE_HTTP = message("use http://", "改用 http://")
+BASE_URL_NOTE = message("OPENAI_BASE_URL '{url}': {problem}; every request will fail. Fix: {fix}.",
+                        "OPENAI_BASE_URL '{url}'：{problem}，所有请求都会失败。请{fix}。")
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,19 @@ def url_problems(url: str, presets: Mapping[str, Any] | None = None) -> tuple[li
         found.append(UrlProblem(WARN, _OLLAMA_HTTPS, _USE_HTTP, "ollama"))
         scheme = "http"
     return found, urlunsplit((scheme, parts.netloc, path, "", ""))
+
+
+def base_url_note(url: str | None) -> Message | None:
+    """The settings note for a base URL that cannot work at all (no scheme, not a URL), else None.
+
+    The warnings (a missing /v1, plain http to a public host...) are ``make doctor``'s to show.
+    """
+    failing = [p for p in url_problems(url)[0] if p.kind in ("scheme", "invalid", "host")] if url else []
+    if not failing:
+        return None
+    first = failing[0]
+    return Message(BASE_URL_NOTE.en.format(url=url, problem=first.problem.en, fix=first.fix.en),
+                   BASE_URL_NOTE.zh.format(url=url, problem=first.problem.zh, fix=first.fix.zh))
 
 
 def _path_problems(path: str, name: str, port: int | None, presets: Mapping[str, Any], found: list[UrlProblem]) -> str:
