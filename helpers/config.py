@@ -94,7 +94,6 @@ LOCAL_PROFILE = message("local simulator (profile: {profile})", "本机模拟器
 SHARED_SIMULATOR = message("shared simulator {url}", "共享模拟器 {url}")
 KEY_NOT_NEEDED = message("not needed", "无需密钥")
 KEY_NONE = message("none", "未设置")
-KEY_SHOWN = message("{masked} ({source})", "{masked}（{source}）")
 
 
 @dataclass
@@ -343,8 +342,9 @@ def mode_line(settings: Settings) -> Message:
     else:
         url = settings.base_url or DEFAULT_BASE_URL
         preset = settings.preset
-        where = Message(f"{preset.name_en} {url}", f"{preset.name_zh} {url}") if preset else Message(url, url)
-        key = KEY_SHOWN.format(masked=settings.masked_key, source=settings.key_source) if settings.api_key else KEY_NONE
+        name = preset.display_name if preset else Message("", "")
+        where = Message(f"{name.en} {url}".strip(), f"{name.zh} {url}".strip())
+        key = Message(f"{settings.masked_key} ({settings.key_source})", f"{settings.masked_key}（{settings.key_source}）") if settings.api_key else KEY_NONE
     return fill(BANNER, label=LABELS[settings.mode], where=where, model=settings.model, key=key)
 
 

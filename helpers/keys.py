@@ -75,12 +75,12 @@ _NON_ASCII = message("it holds a character that is not plain ASCII", "含有非 
 UNSENDABLE = message(
     "{variable} ({masked}, {source}) cannot be sent in a request header: {problem}. Copy the key again from your "
     "provider's page; then run get_client() again.",
-    "{variable}（{source}）无法放进请求头发送：{problem}。请从服务商页面重新复制密钥，然后重新运行 get_client()。",
+    "{variable}（{masked}，{source}）无法放进请求头发送：{problem}。请从服务商页面重新复制密钥，然后重新运行 get_client()。",
 )
 UNSENDABLE_FIX = message(
     "{variable} ({masked}, {source}) cannot be sent in a request header: {problem}. Fix: {fix}, or copy the key "
     "again from your provider's page; then run get_client() again.",
-    "{variable}（{source}）无法放进请求头发送：{problem}。请{fix}，或从服务商页面重新复制密钥，然后重新运行 get_client()。",
+    "{variable}（{masked}，{source}）无法放进请求头发送：{problem}。请{fix}，或从服务商页面重新复制密钥，然后重新运行 get_client()。",
 )
 
 KEY_NOTE = message("{variable}: {problem}; {fix}. Requests will fail with 401 until then.",

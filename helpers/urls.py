@@ -40,7 +40,7 @@ _TWICE = message("it contains /v1 twice", "里面出现了两次 /v1")
 _TWICE_FIX = message("keep one /v1", "只保留一个 /v1")
 _NO_V1 = message("it lacks the /v1 path", "缺少 /v1 路径")
 _NO_V1_FIX = message("add /v1 at the end", "在末尾加上 /v1")
-_PRESET_PATH = message("the {name_en} preset (checked {checked_on}) uses {url}", "{name_zh} 预设（{checked_on} 核对）使用的是 {url}")
+_PRESET_PATH = message("the {name} preset (checked {checked_on}) uses {url}", "{name} 预设（{checked_on} 核对）使用的是 {url}")
 _PRESET_PATH_FIX = message("if requests fail with 404, use {url}", "如果请求返回 404，请改用 {url}")
 _NO_PATH = message("it has no path; most compatible endpoints end in /v1", "没有路径；大多数兼容接口以 /v1 结尾")
 _NO_PATH_FIX = message("check your provider's documentation for the full base URL", "查看服务商文档里完整的 base URL")
@@ -171,9 +171,10 @@ def _path_problems(path: str, name: str, port: int | None, presets: Mapping[str,
     if preset is not None:
         preset_path = urlsplit(preset.base_url).path.rstrip("/")
         if path != preset_path:
-            fields = {"name_en": preset.name_en, "name_zh": preset.name_zh, "checked_on": preset.checked_on}
-            found.append(UrlProblem(WARN, _PRESET_PATH.format(url=preset.base_url, **fields),
-                                    _PRESET_PATH_FIX.format(url=preset.base_url), "preset"))
+            fields = {"url": preset.base_url, "checked_on": preset.checked_on}
+            said = Message(_PRESET_PATH.en.format(name=preset.name_en, **fields),
+                           _PRESET_PATH.zh.format(name=preset.name_zh, **fields))
+            found.append(UrlProblem(WARN, said, _PRESET_PATH_FIX.format(url=preset.base_url), "preset"))
         return preset_path
     if not path:
         found.append(UrlProblem(WARN, _NO_PATH, _NO_PATH_FIX, "path"))
