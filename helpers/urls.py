@@ -78,14 +78,20 @@ def host(url: str | None) -> str:
 def is_loopback(host_name: str) -> bool:
     """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1).
 
-    Local copy until the simulator's own (``helpers/offline/net.py``) lands; then imported from there.
+    The one loopback test lives with the simulator (``helpers/offline/net.py``), imported
+    only when asked, so live mode loads no simulator module.
     """
-    if host_name == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host_name).is_loopback
-    except ValueError:
-        return False
+        from .offline import is_loopback as simulator_is_loopback
+    except ImportError:  # until helpers/offline exports it (engineer S); then this fallback goes
+        name = host_name.strip().lower().strip("[]")
+        if name == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            return False
+    return bool(simulator_is_loopback(host_name))
 
 
 def is_local(host_name: str) -> bool:
