@@ -52,11 +52,6 @@ class Preset:
     notes: str
 
     @property
-    def name(self) -> str:
-        """Both names on one line, as the banner shows them (one name when they agree)."""
-        return self.name_en if self.name_en == self.name_zh else f"{self.name_en} · {self.name_zh}"
-
-    @property
     def display_name(self) -> Message:
         """The name as a message: English and Chinese."""
         return Message(self.name_en, self.name_zh)
