@@ -118,7 +118,7 @@ _NO_CHAT = message("{model} refuses chat requests at this endpoint", "{model} �
 _NO_CHAT_FIX = message("check the model name (OPENAI_MODEL) against the provider's list", "对照服务商的模型列表检查 OPENAI_MODEL")
 _REFUSED = message("not supported here: {names}", "此处不支持：{names}")
 _UNKNOWN = message("could not tell: {names}", "无法判断：{names}")
-_MODEL_SAYS = message("{model}: {findings}", "{model}：{findings}")
+_MODEL_SAYS = message("{model}: {findings}", "模型 {model}：{findings}")
 _MISSING_FIX = message("lessons that need these say so; another model or provider may have them (details below)",
                        "用到这些功能的课程会给出提示；换个模型或服务商可能支持（详见下方）")
 _EVERY_FEATURE = message("{model} accepts every feature the lessons use", "{model} 支持课程用到的全部功能")

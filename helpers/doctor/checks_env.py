@@ -142,8 +142,8 @@ _NO_PRESET = message("No KIT_PROVIDER preset", "没有使用 KIT_PROVIDER 预设
 _PRESET_UNUSED = message("KIT_PROVIDER={chosen} is not used", "KIT_PROVIDER={chosen} 没有生效")
 _PRESET_UNUSED_FIX = message("use one of the preset ids listed above", "改用上面列出的预设名")
 _PRESET_NOT_IN_USE = message("KIT_PROVIDER={chosen} is not in use", "KIT_PROVIDER={chosen} 未生效")
-_PRESET_OK = message("Preset {name_en} ({url}, written {checked_on}: check it against the provider's docs)",
-                     "预设 {name_zh}（{url}，{checked_on} 编写：请对照服务商文档核对）")
+_PRESET_OK = message("Preset {name} ({url}, written {checked_on}: check it against the provider's docs)",
+                     "预设 {name}（{url}，{checked_on} 编写：请对照服务商文档核对）")
 
 
 def check_provider(ctx: Context) -> Result:
@@ -160,5 +160,5 @@ def check_provider(ctx: Context) -> Result:
         issues.add(FAIL, _PRESET_UNUSED.format(chosen=chosen), _PRESET_UNUSED_FIX)
     if preset is None:
         return issues.result("provider", _PRESET_NOT_IN_USE.format(chosen=chosen))
-    return issues.result("provider", _PRESET_OK.format(name_en=preset.name_en, name_zh=preset.name_zh,
-                                                        url=preset.base_url, checked_on=preset.checked_on))
+    name = Message(preset.name_en, preset.name_zh)
+    return issues.result("provider", compose(_PRESET_OK, name=name, url=preset.base_url, checked_on=preset.checked_on))

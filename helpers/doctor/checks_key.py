@@ -12,7 +12,7 @@ from ..messages import Message, message
 from ..providers import PRESETS
 from ..urls import host
 from .context import Context, show_path
-from .report import OK, SKIP, WARN, Issues, Result, compose
+from .report import OK, SKIP, WARN, Issues, Result, compose, join, verbatim
 
 _SOURCE_FIX = message("fix the setting named above", "按上面的提示修改设置")
 _NOT_LOADED = message("settings could not be loaded", "设置未能加载")
@@ -34,7 +34,7 @@ _TWO_KEYS_FIX = message("remove the stale one: `unset {var}` (Windows: `set {var
 _FROM = message("{var} {masked} from {origin}{offline}", "{var} {masked} 来自{origin}{offline}")
 _NOT_USED_OFFLINE = message(" (not used: offline simulation)", "（未使用：离线模拟模式）")
 _FROM_ENVIRONMENT = message("the environment", "环境变量")
-_FROM_COLAB = message("Colab Secrets", "Colab Secrets")
+_FROM_COLAB = message("Colab Secrets", "Colab 的密钥面板（Secrets）")
 _ALREADY_LOADED = message("{where} (already loaded into the environment)", "{where}（已载入环境变量）")
 
 
@@ -83,7 +83,7 @@ def check_key_source(ctx: Context) -> Result:
 
 
 _NO_KEY_TO_CHECK = message("No key to check", "没有可检查的密钥")
-_KEY_PROBLEM = message("{var} ({masked}, {origin}): {problem}", "{var}（{origin}）：{problem}")
+_KEY_PROBLEM = message("{var} ({masked}, {origin}): {problem}", "{var}（{masked}，来自{origin}）：{problem}")
 _WELL_FORMED = message("{var} looks well-formed (ASCII, no quotes or spaces)", "{var} 格式正常（纯 ASCII，没有引号或空格）")
 
 
@@ -103,13 +103,14 @@ def check_key_format(ctx: Context) -> Result:
 _NO_PAIR = message("No key or no endpoint: nothing to match", "没有密钥或接口：无需检查")
 _MATCHING = message("Nothing suggests the key belongs to another provider", "没有迹象表明密钥属于其他服务商")
 _ELSEWHERE = message(
-    "The key {masked} looks like a key from {owner_en} ({kind}), but the endpoint is {endpoint_en} ({url})",
-    "密钥 {masked} 看起来是 {owner_zh} 的密钥，但接口是 {endpoint_zh}（{url}）",
+    "The key {masked} looks like a key from {owner} ({kind}), but the endpoint is {endpoint} ({url})",
+    "密钥 {masked} 看起来是 {owner} 的密钥（{kind}），但接口是 {endpoint}（{url}）",
 )
 _ELSEWHERE_FIX = message(
-    "use a key from {endpoint_en}, or point the kit at the key's provider ({ids}, or OPENAI_BASE_URL=<its URL>)",
-    "换成 {endpoint_zh} 的密钥，或把接口改为该密钥所属的服务商（{ids_zh}，或设置 OPENAI_BASE_URL）",
+    "use a key from {endpoint}, or point the kit at the key's provider ({ids}, or OPENAI_BASE_URL=<its URL>)",
+    "换成 {endpoint} 的密钥，或把接口改为该密钥所属的服务商（{ids}，或设置 OPENAI_BASE_URL）",
 )
+_OR = message(" or ", " 或 ")
 
 
 def check_key_provider(ctx: Context) -> Result:
@@ -124,11 +125,10 @@ def check_key_provider(ctx: Context) -> Result:
         return Result("key_provider", OK, _MATCHING)
     kind, ids = elsewhere
     owners = [PRESETS[i] for i in ids if i in PRESETS]
-    fields = {
+    fields: dict[str, Message | str] = {
         "masked": mask_key(value.strip()), "kind": kind, "url": url,
-        "owner_en": " / ".join(p.name_en for p in owners), "owner_zh": " / ".join(p.name_zh for p in owners),
-        "endpoint_en": endpoint.name_en, "endpoint_zh": endpoint.name_zh,
-        "ids": " or ".join(f"KIT_PROVIDER={p.id}" for p in owners),
-        "ids_zh": " 或 ".join(f"KIT_PROVIDER={p.id}" for p in owners),
+        "owner": join([Message(p.name_en, p.name_zh) for p in owners], " / ", " / "),
+        "endpoint": Message(endpoint.name_en, endpoint.name_zh),
+        "ids": join([verbatim(f"KIT_PROVIDER={p.id}") for p in owners], _OR.en, _OR.zh),
     }
-    return Result("key_provider", WARN, _ELSEWHERE.format(**fields), _ELSEWHERE_FIX.format(**fields))
+    return Result("key_provider", WARN, compose(_ELSEWHERE, **fields), compose(_ELSEWHERE_FIX, **fields))

@@ -14,7 +14,7 @@ from ..messages import Message, message
 from ..providers import PRESETS
 from ..urls import PROXY_VARS, host, is_local, mask_credentials, proxy_for, url_problems
 from .context import LEGACY_URL_VAR, URL_VAR, Context, show_path
-from .report import FAIL, OK, SKIP, WARN, Issues, Result, compose
+from .report import FAIL, OK, SKIP, WARN, Issues, Result, compose, verbatim
 
 #: Seconds for the quick TCP connect.
 CONNECT_TIMEOUT = 3.0
@@ -24,10 +24,10 @@ _RENAME_TO = message("rename it to {name}", "改名为 {name}")
 _LEGACY_TOO = message("{legacy} is set too and is ignored ({name} wins)", "同时设置了 {legacy}，它会被忽略（以 {name} 为准）")
 _DELETE = message("delete {name}", "删掉 {name}")
 _NO_ENDPOINT = message("Offline simulation: no endpoint to check", "离线模拟模式：无需检查接口地址")
-_URL_PROBLEM = message("{name} {url}: {problem}", "{name} {url}：{problem}")
+_URL_PROBLEM = message("{name} {url}: {problem}", "{name} {url} 有问题：{problem}")
 _ENDPOINT = message("Endpoint {url}", "接口地址 {url}")
-_SUGGESTED = message("{fix} → {name}={url}", "{fix} → {name}={url}")
-_ORIGINS = {"environment": message("environment", "环境变量"), ".env": message(".env", ".env")}
+_SUGGESTED = message("{fix} → {name}={url}", "{fix}，改为 {name}={url}")
+_ORIGINS = {"environment": message("the environment", "环境变量"), ".env": verbatim(".env")}
 
 
 def _legacy_issues(ctx: Context, raw: str | None, issues: Issues) -> str | None:

@@ -11,7 +11,7 @@ from packaging.specifiers import SpecifierSet
 
 from ..messages import message
 from .context import REPO, Context
-from .report import FAIL, OK, SKIP, WARN, Issues, Result
+from .report import FAIL, OK, SKIP, WARN, Issues, Result, verbatim
 
 MIN_PYTHON = (3, 11)
 REQUIREMENTS = REPO / "requirements.txt"
@@ -22,7 +22,6 @@ SETUP = message(
     "run `make setup` (Windows: `py tasks.py setup`; Colab: `%pip install -r requirements.txt`)",
     "运行 `make setup`（Windows：`py tasks.py setup`；Colab：`%pip install -r requirements.txt`）",
 )
-_PYTHON_OK = message("Python {version}", "Python {version}")
 _PYTHON_OLD = message("Python {version} is too old: the openai SDK 3.x needs {need}+",
                       "Python {version} 太旧：openai SDK 3.x 需要 {need} 及以上")
 _PYTHON_FIX = message("install Python {need} or newer from python.org, then `make clean setup`",
@@ -30,13 +29,13 @@ _PYTHON_FIX = message("install Python {need} or newer from python.org, then `mak
 _MISSING = message("{name} is not installed", "未安装 {name}")
 _OUTSIDE = message("{name} {version} is outside {wanted}", "{name} {version} 不在 {wanted} 范围内")
 _NO_REQUIREMENTS = message("requirements.txt not found: packages not checked", "找不到 requirements.txt：未检查依赖包")
-_PACKAGES_OK = message("{count} packages match requirements.txt ({listed})", "{count} 个依赖包的版本符合 requirements.txt")
+_PACKAGES_OK = message("{count} packages match requirements.txt ({listed})", "{count} 个依赖包的版本符合 requirements.txt（{listed}）")
 
 
 def check_python(ctx: Context) -> Result:
     version = ".".join(map(str, sys.version_info[:3]))
     if sys.version_info[:2] >= MIN_PYTHON:
-        return Result("python", OK, _PYTHON_OK.format(version=version))
+        return Result("python", OK, verbatim(f"Python {version}"))
     need = ".".join(map(str, MIN_PYTHON))
     return Result("python", FAIL, _PYTHON_OLD.format(version=version, need=need), _PYTHON_FIX.format(need=need))
 

@@ -90,6 +90,10 @@ def read_env_file(env_file: str | Path | None) -> tuple[Path | None, dict[str, s
 
 def _settings(environ: dict[str, str], path: Path | None) -> tuple[config.Settings | None, Message | None]:
     try:
+        if not hasattr(config, "resolve"):  # TEMPORARY until feat-i9c's resolve() lands
+            from ._compat import legacy_settings
+
+            return legacy_settings(path, _local_simulator_url()), None
         return config.resolve(environ, path, local_simulator_url=_local_simulator_url()), None
     except Exception as exc:  # an unreadable .env and the like: reported, never a traceback
         return None, compose(_NOT_LOADED, error=f"{type(exc).__name__}: {exc}")

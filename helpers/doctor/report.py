@@ -34,6 +34,11 @@ def compose(template: Message, **parts: Message | str | int | float) -> Message:
     return Message(template.en.format(**fields(EN)), template.zh.format(**fields(ZH)))
 
 
+def verbatim(text: str) -> Message:
+    """A text that reads the same in both languages (a version, a path, a name)."""
+    return Message(text, text)
+
+
 def join(parts: list[Message], en_sep: str = "; ", zh_sep: str = "；") -> Message:
     """Several messages as one, each language with its own separator."""
     return Message(en_sep.join(p.en for p in parts), zh_sep.join(p.zh for p in parts))
@@ -46,6 +51,11 @@ def transform(msg: Message, change: Callable[[str], str]) -> Message:
 
 def _order(lang: str | None) -> tuple[str, ...]:
     return reader_languages() if lang is None else (lang,)
+
+
+def render(msg: Message, order: tuple[str, ...]) -> str:
+    """``msg`` for a reader; a text the same in both languages (``Python 3.11.7``) is shown once."""
+    return msg.render(order[:1] if msg.en == msg.zh else order)
 
 
 @dataclass
@@ -61,10 +71,10 @@ class Result:
     def lines(self, lang: str | None = None) -> list[str]:
         """The report lines for this result, in one language or for the current reader (``None``)."""
         order = _order(lang)
-        out = [f"{MARKS[self.status]} {self.summary.render(order)}"]
+        out = [f"{MARKS[self.status]} {render(self.summary, order)}"]
         if self.fix.en and self.status in (WARN, FAIL):
-            out.append("    " + compose(FIX, fix=self.fix).render(order))
-        out += [f"    {line.render(order)}" for line in self.details]
+            out.append("    " + render(compose(FIX, fix=self.fix), order))
+        out += [f"    {render(line, order)}" for line in self.details]
         return out
 
     def redacted(self, change: Callable[[str], str]) -> "Result":
@@ -96,12 +106,12 @@ class Report:
 
     def __str__(self) -> str:
         order = _order(self.lang)
-        lines = [self.title.render(order)]
+        lines = [render(self.title, order)]
         for result in self.results:
             lines += result.lines(self.lang)
         fails, warns = self.count(FAIL), self.count(WARN)
         totals = TOTALS.format(fails=fails, warns=warns) if fails or warns else ALL_FINE
-        lines.append(totals.render(order))
+        lines.append(render(totals, order))
         return "\n".join(lines)
 
     __repr__ = __str__
