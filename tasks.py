@@ -324,47 +324,25 @@ def run_tool(cmd):
             continue
 
 
-def _env_file_has_key(path):
-    """True if the .env file sets OPENAI_API_KEY to something non-empty."""
+def mode_line():
+    """What get_client() would print here: its notes and its mode line (never the key).
+
+    Asked from the project environment (`python -m helpers.config --mode-line`), so the rule
+    lives in one place: helpers/config.py.
+    """
+    env = child_env()
+    env["PYTHONIOENCODING"] = "utf-8"  # Chinese text through the pipe, whatever the console's code page
     try:
-        with open(path, "r", encoding="utf-8-sig", errors="replace") as handle:
-            lines = handle.readlines()
-    except OSError:
-        return False
-    for line in lines:
-        line = line.strip()
-        if line.startswith("export "):
-            line = line[len("export "):].strip()
-        key, sep, value = line.partition("=")
-        if not sep or key.strip() != "OPENAI_API_KEY":
-            continue
-        value = value.split(" #", 1)[0].strip().strip("'\"").strip()
-        if value:
-            return True
-    return False
-
-
-def describe_key():
-    """One line about the API key (never prints the key itself)."""
-    env_file = os.path.join(ROOT, ".env")
-    if os.environ.get("OPENAI_API_KEY", "").strip():
-        where = "found in the environment (OPENAI_API_KEY)"
-    elif _env_file_has_key(env_file):
-        where = "found in .env"
-    else:
-        where = None
-    # Same rule as helpers/config.py.
-    offline_forced = os.environ.get("KIT_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-    if os.environ.get("KIT_SIMULATOR_URL", "").strip() and not os.environ.get("OPENAI_BASE_URL", "").strip():
-        offline_forced = True
-    if where and offline_forced:
-        return "API key {0}, but KIT_OFFLINE or KIT_SIMULATOR_URL is set: notebooks run in offline simulation mode.".format(where)
-    if where:
-        return "API key {0}: notebooks will call the real API (this may cost money).".format(where)
-    return (
-        "No API key found (OPENAI_API_KEY or .env): notebooks run in offline "
-        "simulation mode. To use the real API, copy .env.example to .env and fill in your key."
-    )
+        run = subprocess.run(
+            [venv_python(), "-m", "helpers.config", "--mode-line"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            encoding="utf-8", errors="replace", timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if run.returncode != 0:
+        return None
+    return run.stdout.strip() or None
 
 
 def cmd_setup(extra):
@@ -376,7 +354,9 @@ def cmd_setup(extra):
 
 def cmd_lab(extra):
     setup()
-    say(describe_key())
+    line = mode_line()
+    if line:
+        say(line)
     command = [venv_python(), "-m", "jupyter", "lab", "--notebook-dir=notebooks"]
     # Jupyter refuses to start as root unless told; containers and Codespaces often run as root.
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -1,12 +1,16 @@
-"""Settings from the environment and ``.env``: which mode, which endpoint, which model.
+"""Settings from the environment and ``.env``: which mode, which endpoint, which model, which key.
 
 Introduced in lesson 01 (key setup), right after the guide's own
 ``dotenv.load_dotenv()`` cell: this is the same loading, plus the checks a beginner needs.
 
+The decision is made ONCE, by :func:`resolve`, a pure function of the environment and the
+``.env`` values (it reads and writes nothing). :func:`apply_environ` is the only code in
+``helpers`` that writes the process environment; only ``get_client()`` calls it.
+
 Rules, in order:
 
-1. ``.env`` is found by searching upward from the notebook's folder and loaded with
-   ``override=False``: a variable already in the environment wins, and we say so.
+1. ``.env`` is found by searching upward from the notebook's folder; a variable already in
+   the environment wins (blank counts as unset), and we say so.
 2. ``OPENAI_BASE_URL`` is the SDK's variable; the legacy ``OPENAI_API_BASE`` of older
    guides is accepted with a warning.
 3. ``KIT_PROVIDER=<preset>`` (see ``helpers/providers.toml``) supplies the base URL, reads
@@ -17,49 +21,124 @@ Rules, in order:
    means **offline** unless ``OPENAI_BASE_URL`` or a preset names another endpoint; any other
    base URL is a **compatible** endpoint (the ``openai`` preset's own URL is **live**); a key
    alone is **live**; nothing at all is **offline**.
+
+``python -m helpers.config --mode-line`` prints what ``get_client()`` would print here
+(its notes and its banner line); ``make lab`` shows it.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import dotenv_values, find_dotenv, load_dotenv
+from . import models
+from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line, read_env_file
+from .keys import contains_key, fill, is_openai_key, key_problems, mask_key, redact, unsendable_key
+from .messages import Message, message
+from .providers import Preset, choose_preset, settle_preset, vision_for
+from .urls import same_url, url_problems
 
-from . import config_checks, models, providers
-from .keys import mask_key
-from .offline import profiles
-from .offline.server import OFFLINE_KEY
-from .providers import Preset
-from .secrets_scan import PATTERNS
+__all__ = [
+    "COMPATIBLE", "DEFAULT_BASE_URL", "LIVE", "OFFLINE", "EnvFile", "Settings", "apply_environ", "colab_secret",
+    "find_env_file", "is_openai_key", "load_env_file", "load_settings", "mode_line", "read_env_file", "resolve",
+]
 
 LIVE, COMPATIBLE, OFFLINE = "live", "compatible", "offline"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+#: The key a compatible endpoint gets when none is configured (a local Ollama needs none).
+NO_KEY = "not-needed"
 _TRUE = {"1", "true", "yes", "on"}
+#: Settings that must never hold a key; a learner sometimes pastes one into the wrong line.
+NOT_FOR_KEYS = ("OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_PROVIDER",
+                "KIT_SIMULATOR_URL")
+#: Reads a secret from outside the environment (Colab's Secrets panel): name -> value or None.
+SecretLookup = Callable[[str], "str | None"]
+
+WRONG_PLACE = message(
+    "{name} holds what looks like an API key ({masked}), so it was ignored. Keys belong in OPENAI_API_KEY (or the "
+    "provider's key variable); rotate the key if this file was shared.",
+    "{name} 里像是一个 API 密钥（{masked}），已忽略。密钥只应写在 OPENAI_API_KEY（或服务商的密钥变量）里；"
+    "如果这个文件给别人看过，请轮换密钥。",
+)
+LEGACY_BASE = message(
+    "OPENAI_API_BASE is the old name: the SDK ignores it. Using it this time; rename it to OPENAI_BASE_URL.",
+    "OPENAI_API_BASE 是旧变量名，SDK 不再读取；本次先沿用，请改名为 OPENAI_BASE_URL。",
+)
+CONFLICT = message(
+    "OPENAI_API_KEY is set in the environment and in .env; the environment wins (override=False).",
+    "环境变量和 .env 都设置了 OPENAI_API_KEY，环境变量优先。",
+)
+KEY_CHARACTERS = message("OPENAI_API_KEY: {problem}; {fix}. Requests will fail with 401 until then.",
+                         "OPENAI_API_KEY：{problem}；{fix}。在此之前请求会返回 401。")
+BAD_BASE_URL = message("OPENAI_BASE_URL '{url}': {problem}; every request will fail. Fix: {fix}.",
+                       "OPENAI_BASE_URL '{url}'：{problem}，所有请求都会失败。请{fix}。")
+MODEL_SPACES = message("{variable}='{name}' has spaces or capitals; model names are lower case with hyphens.{hint}",
+                       "{variable}='{name}' 含有空格或大写字母，模型名应为小写并用连字符。{hint}")
+MODEL_HINT = message(" Did you mean '{fixed}'?", "是不是 '{fixed}'？")
+MODEL_CLOSE = message("{variable}='{name}' is not a model the SDK knows. Did you mean '{close}'?",
+                      "{variable}='{name}' 不是已知模型名，是不是 '{close}'？")
+USING_DEFAULT_PROFILE = message("(Using 'openai'.)", "（改用 'openai'。）")
+NOTE = message("Note: {text}", "提示：{text}")
+LABELS = {
+    LIVE: message("live", "在线"),
+    COMPATIBLE: message("compatible endpoint", "兼容接口"),
+    OFFLINE: message("offline simulation", "离线模拟"),
+}
+BANNER = message("[{label}] endpoint: {where} · model: {model} · key: {key}", "[{label}] 接口：{where} · 模型：{model} · 密钥：{key}")
+LOCAL_SIMULATOR = message("local simulator", "本机模拟器")
+LOCAL_PROFILE = message("local simulator (profile: {profile})", "本机模拟器（配置：{profile}）")
+SHARED_SIMULATOR = message("shared simulator {url}", "共享模拟器 {url}")
+KEY_NOT_NEEDED = message("not needed", "无需密钥")
+KEY_NONE = message("none", "未设置")
+KEY_SHOWN = message("{masked} ({source})", "{masked}（{source}）")
 
 
 @dataclass
 class Settings:
-    """Everything ``get_client()`` decided. The key is kept out of ``repr()``."""
+    """Everything ``get_client()`` decided. Keys are kept out of ``repr()``."""
 
     mode: str
     base_url: str | None
     model: str
     vision_model: str
+    #: The configured key (None: none found, or not sendable to this provider).
     api_key: str | None = field(default=None, repr=False)
     key_source: str = "none"
     env_file: Path | None = None
     shared_simulator: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     #: The ``KIT_PROVIDER`` preset in use, if any.
     preset: Preset | None = None
     #: ``KIT_SIMULATOR_PROFILE`` for the simulator ``get_client()`` starts (None: full).
     simulator_profile: str | None = None
+    #: Why the key cannot be sent (control or non-ASCII characters); ``get_client()`` raises it.
+    key_error: Message | None = None
+    #: What :func:`apply_environ` writes (None: delete), so a lesson's plain ``OpenAI()`` agrees.
+    environ_changes: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @property
     def masked_key(self) -> str:
         return mask_key(self.api_key)
+
+    @property
+    def outgoing_key(self) -> str:
+        """The key requests carry: the simulator's in offline mode, a placeholder when a compatible endpoint has none."""
+        if self.mode == OFFLINE:
+            return _offline_key()
+        return self.api_key or NO_KEY
+
+
+def _offline_key() -> str:
+    """The simulator's key, imported only when needed (live mode loads no simulator module)."""
+    try:
+        from .offline import OFFLINE_KEY
+    except ImportError:  # until helpers/offline/__init__.py exports it (engineer S)
+        from .offline.server import OFFLINE_KEY
+    return OFFLINE_KEY
 
 
 def _clean(value: str | None) -> str | None:
@@ -67,259 +146,277 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def find_env_file(start: str | Path | None = None) -> Path | None:
-    """The ``.env`` nearest to ``start`` (default: the current folder), searching upward."""
-    if start is None:
-        found = find_dotenv(usecwd=True)
-        return Path(found) if found else None
-    folder = Path(start).resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".env").is_file():
-            return candidate / ".env"
+def _merged(environ: Mapping[str, str], file_values: Mapping[str, str | None]) -> dict[str, str]:
+    """The environment with ``.env`` beneath it (the environment wins; blank counts as unset)."""
+    merged = {name: value for name, value in file_values.items() if value is not None}
+    merged.update({name: value for name, value in environ.items() if _clean(value) or name not in merged})
+    return merged
+
+
+@dataclass
+class _Key:
+    value: str | None
+    source: str
+    conflict: bool = False
+
+
+def _openai_key(environ: Mapping[str, str], env: Mapping[str, str], file_key: str | None, secrets: SecretLookup) -> _Key:
+    """OPENAI_API_KEY and where it came from (environment, Colab Secrets, .env)."""
+    before = _clean(environ.get("OPENAI_API_KEY"))
+    key = _clean(env.get("OPENAI_API_KEY"))
+    if before:
+        return _Key(key, "environment", conflict=bool(file_key and file_key != key))
+    colab = None if key else secrets("OPENAI_API_KEY")
+    if colab:
+        return _Key(colab, "Colab Secrets")
+    return _Key(key, ".env" if key else "none")
+
+
+def _no_secrets(name: str) -> str | None:
     return None
 
 
-def colab_secret(name: str) -> str | None:
-    """A value from Colab's Secrets panel (the key icon), or None outside Colab or when unset.
+def resolve(
+    environ: Mapping[str, str],
+    file_values: Mapping[str, str | None] | None = None,
+    *,
+    env_file: EnvFile | None = None,
+    secrets: SecretLookup | None = None,
+    local_simulator_url: str | None = None,
+) -> Settings:
+    """Decide mode, endpoint, models, key and notes from ``environ`` and the ``.env`` values; change nothing.
 
-    Colab keeps secrets out of the notebook file; the learner grants each notebook access.
+    ``env_file`` (from :func:`helpers.envfile.load_env_file`) supplies the values, the path and
+    the file's own notes when ``file_values`` is None. ``secrets`` looks up Colab Secrets.
+    ``local_simulator_url`` is this process's own simulator, if one runs: a base URL pointing
+    at it (set by an earlier ``get_client()``) still means offline.
     """
-    try:
-        from google.colab import userdata  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    try:
-        return _clean(userdata.get(name))
-    except Exception:  # SecretNotFoundError, NotebookAccessError, TimeoutException: not available
-        return None
+    env_file = env_file or EnvFile()
+    file_values = env_file.values if file_values is None else file_values
+    secrets = secrets or _no_secrets
+    notes: list[Message] = list(env_file.notes)
+    changes: dict[str, str | None] = {
+        name: value for name, value in file_values.items() if value is not None and not _clean(environ.get(name))
+    }
+    env = _merged(environ, file_values)
+    for name in NOT_FOR_KEYS:
+        if env.get(name) and contains_key(env[name]):
+            notes.append(WRONG_PLACE.format(name=name, masked=redact(env[name])))
+            del env[name]  # never sent anywhere, never printed whole
+            changes[name] = None
+    file_key = _clean(file_values.get("OPENAI_API_KEY"))
+    key = _openai_key(environ, env, file_key, secrets)
+    if key.source == "Colab Secrets":
+        changes["OPENAI_API_KEY"] = key.value  # so a lesson's plain OpenAI() finds it too
 
-
-#: Patterns of OpenAI's own key formats (project, service account, admin, watermarked, legacy).
-_OPENAI_KEYS = [pattern for kind, pattern in PATTERNS if kind.startswith("OpenAI")]
-
-
-def is_openai_key(key: str) -> bool:
-    """True for a key in one of OpenAI's formats: the kit never sends one to another provider."""
-    return any(pattern.fullmatch(key) for pattern in _OPENAI_KEYS)
-
-
-def _read_env_file(path: Path) -> dict[str, str | None] | None:
-    """The file's variables, or None when it is not UTF-8 text (UTF-16, with or without a BOM)."""
-    # NUL bytes: UTF-16 without a BOM. It decodes as UTF-8, into values os.environ refuses.
-    if b"\0" in path.read_bytes():
-        return None
-    try:
-        # utf-8-sig: a BOM (Notepad's "UTF-8 with BOM") would otherwise hide the first name.
-        return dict(dotenv_values(path, encoding="utf-8-sig"))
-    except UnicodeDecodeError:  # UTF-16 with a BOM, or other bytes that are not UTF-8
-        return None
-
-
-def _same_url(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and a.rstrip("/") == b.rstrip("/")  # type: ignore[union-attr]
-
-
-def load_settings(env_file: str | Path | None = None, local_simulator_url: str | None = None) -> Settings:
-    """Load ``.env`` (without overriding the environment) and decide the mode.
-
-    Pass ``env_file`` to use a particular file instead of searching for one.
-    ``local_simulator_url`` is this process's own simulator, if one runs: a base URL
-    pointing at it (set by an earlier ``get_client()``) still means offline.
-    """
-    notes: list[str] = []
-    before = {name: _clean(os.environ.get(name)) for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    set_before = {name for name, value in os.environ.items() if _clean(value)}
-    path = Path(env_file) if env_file else find_env_file()
-    if env_file and not path.is_file():  # type: ignore[union-attr]
-        notes.append(config_checks.env_file_not_a_file(Path(env_file)))
-    from_file: dict[str, str | None] = {}
-    if path is not None and path.is_file():
-        read = _read_env_file(path)
-        if read is not None:
-            from_file = read
-        else:
-            notes.append(
-                f"{path.name} is not UTF-8 text (saved as UTF-16 / \"Unicode\"?), so it was ignored. "
-                "Save it again as UTF-8. / .env 不是 UTF-8 编码（可能被保存成了 UTF-16），已忽略；请另存为 UTF-8。"
-            )
-            path = None
-    if path is not None and path.is_file():
-        # An exported but empty variable (`export OPENAI_API_KEY=`, an IDE passing it blank)
-        # would hide the file's value from load_dotenv; blank counts as unset here.
-        for name in from_file:
-            if name in os.environ and not _clean(os.environ[name]):
-                del os.environ[name]
-        load_dotenv(path, override=False, encoding="utf-8-sig")
-    else:
-        path = None
-
-    notes.extend(config_checks.keys_in_wrong_places(os.environ))
-    key = _clean(os.environ.get("OPENAI_API_KEY"))
-    colab_key = None if key else colab_secret("OPENAI_API_KEY")
-    if colab_key:
-        key = colab_key
-        os.environ["OPENAI_API_KEY"] = colab_key  # so a lesson's plain OpenAI() finds it too
-    file_key = _clean(from_file.get("OPENAI_API_KEY"))
-    key_conflict = bool(before["OPENAI_API_KEY"] and file_key and file_key != key)
-    if before["OPENAI_API_KEY"]:
-        key_source = "environment"
-    elif colab_key:
-        key_source = "Colab Secrets"
-    elif key:
-        key_source = ".env"
-    else:
-        key_source = "none"
-
-    base_url = _clean(os.environ.get("OPENAI_BASE_URL"))
-    legacy = _clean(os.environ.get("OPENAI_API_BASE"))
+    base_url = _clean(env.get("OPENAI_BASE_URL"))
+    legacy = _clean(env.get("OPENAI_API_BASE"))
     if legacy and not base_url:
-        base_url = legacy
-        os.environ["OPENAI_BASE_URL"] = legacy  # so plain OpenAI() in a lesson agrees
-        notes.append(
-            "OPENAI_API_BASE is the old name: the SDK ignores it. Using it this time; rename it to OPENAI_BASE_URL. "
-            "/ OPENAI_API_BASE 是旧变量名，SDK 不再读取；本次先沿用，请改名为 OPENAI_BASE_URL。"
-        )
+        base_url = changes["OPENAI_BASE_URL"] = legacy  # so plain OpenAI() in a lesson agrees
+        notes.append(LEGACY_BASE)
 
-    preset, preset_url = _preset(notes, explicit_url=base_url)
-    key_notes: list[str] = []  # kept only if the preset is used (offline needs no key)
-    if preset is not None:
-        own_key = _preset_key(preset, key, key_source, set_before, key_notes)
-        # The environment-versus-.env note is about OPENAI_API_KEY: moot when the preset's own variable won.
-        key_conflict = key_conflict and own_key[0] is not None and not own_key[1].startswith(f"{preset.key_env}, ")
-        key, key_source = own_key
-        base_url = base_url or preset_url
+    choice = choose_preset(env, environ, base_url, key.value, key.source, secrets, notes)
+    if choice is not None:
+        key = _Key(choice.key, choice.key_source, key.conflict and choice.key is not None and not choice.own_variable)
+        base_url = base_url or choice.base_url
 
-    simulator_url = _clean(os.environ.get("KIT_SIMULATOR_URL"))
-    forced = (os.environ.get("KIT_OFFLINE") or "").strip().lower() in _TRUE
-    shared = False
-    if forced or (simulator_url and (not base_url or _same_url(base_url, simulator_url))):
-        mode, shared = OFFLINE, bool(simulator_url)
-    elif _same_url(base_url, local_simulator_url):
-        mode = OFFLINE
-    elif base_url:
-        mode = COMPATIBLE
-    elif key:
-        mode = LIVE
-    else:
-        mode = OFFLINE
-    if preset is not None:
-        preset = _settle_preset(preset, mode, base_url, key, notes)
-        notes.extend(key_notes if preset is not None else [])
-        if preset is not None and preset.id == "openai" and _same_url(base_url, DEFAULT_BASE_URL):
-            mode = LIVE
-    if key_conflict and mode != OFFLINE:  # offline, no key is sent, so which one won does not matter
-        notes.append(
-            "OPENAI_API_KEY is set in the environment and in .env; the environment wins (override=False). "
-            "/ 环境变量和 .env 都设置了 OPENAI_API_KEY，环境变量优先。"
-        )
+    mode, shared = _mode(env, base_url, key.value, local_simulator_url)
+    preset = None
+    if choice is not None:
+        preset = settle_preset(choice, mode, notes)
+        if preset is not None:
+            notes.extend(choice.notes)
+            if key.value and base_url:
+                # Both or neither: a plain OpenAI() must never pair one provider's URL with another's key.
+                changes.update({"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": key.value})
+            if preset.id == "openai" and same_url(base_url, DEFAULT_BASE_URL):
+                mode = LIVE
+    if key.conflict and mode != OFFLINE:  # offline, no key is sent, so which one won does not matter
+        notes.append(CONFLICT)
 
-    model = _clean(os.environ.get("OPENAI_MODEL")) or (preset.text_model if preset else models.DEFAULT_MODEL)
-    vision = _clean(os.environ.get("OPENAI_VISION_MODEL")) or _preset_vision(preset, model, notes)
-    for name in dict.fromkeys((model, vision)):
-        warning = models.retirement_warning(name)
-        if warning:
-            notes.append(warning)
-    checks = [
-        config_checks.lost_key_line(path, file_key),
-        config_checks.key_characters(key) if mode != OFFLINE else None,
-        config_checks.base_url(base_url),
-        *(config_checks.model_name(value, name) for name, value in
-          (("OPENAI_MODEL", _clean(os.environ.get("OPENAI_MODEL"))), ("OPENAI_VISION_MODEL", _clean(os.environ.get("OPENAI_VISION_MODEL")))) if value),
-    ]
-    notes.extend(note for note in checks if note)
-
+    model = _clean(env.get("OPENAI_MODEL")) or (preset.text_model if preset else models.DEFAULT_MODEL)
+    vision = _clean(env.get("OPENAI_VISION_MODEL")) or vision_for(preset, model, models.DEFAULT_VISION_MODEL, notes)
+    notes.extend(_model_notes(env, model, vision))
+    notes.extend(note for note in (
+        lost_key_line(env_file) if file_values is env_file.values else None,
+        key_characters(key.value) if mode != OFFLINE else None,
+        bad_base_url(base_url),
+    ) if note)
+    notes.extend(_name_notes(env))
+    simulator_url = _clean(env.get("KIT_SIMULATOR_URL"))
     return Settings(
         mode=mode,
         base_url=(simulator_url if shared else None) if mode == OFFLINE else (base_url or DEFAULT_BASE_URL),
         model=model,
         vision_model=vision,
-        api_key=key,
-        key_source=key_source,
-        env_file=path,
+        api_key=key.value,
+        key_source=key.source,
+        env_file=env_file.path,
         shared_simulator=shared,
         notes=notes,
         preset=preset,
-        simulator_profile=_simulator_profile(notes) if mode == OFFLINE and not shared else None,
+        simulator_profile=_simulator_profile(env, notes) if mode == OFFLINE and not shared else None,
+        key_error=unsendable_key(key.value, key.source) if mode != OFFLINE else None,
+        environ_changes=changes,
     )
 
 
-def _preset(notes: list[str], explicit_url: str | None) -> tuple[Preset | None, str | None]:
-    """The ``KIT_PROVIDER`` preset and its base URL (None when ``OPENAI_BASE_URL`` is set)."""
-    name = _clean(os.environ.get("KIT_PROVIDER"))
-    if not name:
-        return None, None
-    try:
-        preset = providers.get_preset(name)
-        return preset, None if explicit_url else providers.base_url(preset)
-    except (providers.UnknownPreset, providers.PresetError) as exc:
-        notes.append(str(exc))  # the preset is ignored; everything else applies as usual
-        return None, None
+def _mode(env: Mapping[str, str], base_url: str | None, key: str | None, local_simulator_url: str | None) -> tuple[str, bool]:
+    """(mode, shared simulator?) by rule 4 of the module docstring."""
+    simulator_url = _clean(env.get("KIT_SIMULATOR_URL"))
+    forced = (env.get("KIT_OFFLINE") or "").strip().lower() in _TRUE
+    if forced or (simulator_url and (not base_url or same_url(base_url, simulator_url))):
+        return OFFLINE, bool(simulator_url)
+    if same_url(base_url, local_simulator_url):
+        return OFFLINE, False
+    if base_url:
+        return COMPATIBLE, False
+    return (LIVE if key else OFFLINE), False
 
 
-def _preset_key(preset: Preset, key: str | None, key_source: str, set_before: set[str], notes: list[str]) -> tuple[str | None, str]:
-    """The key for ``preset``: its own variable first, else ``OPENAI_API_KEY`` (never an OpenAI key elsewhere)."""
-    if preset.key_env and preset.key_env != "OPENAI_API_KEY":
-        own = _clean(os.environ.get(preset.key_env))
-        source = "environment" if preset.key_env in set_before else ".env"
-        if not own:
-            own, source = colab_secret(preset.key_env), "Colab Secrets"
-        if own:
-            return own, f"{preset.key_env}, {source}"
-    if preset.id == "openai":
-        return key, key_source
-    if key and is_openai_key(key):
-        notes.append(
-            f"OPENAI_API_KEY holds an OpenAI key; it is not sent to {preset.name_en}. Put your {preset.name_en} key in "
-            f"{preset.key_env or 'OPENAI_API_KEY'}. / OPENAI_API_KEY 中是 OpenAI 的密钥，不会发送给 {preset.name_zh}。"
-            f"请把 {preset.name_zh} 的密钥写入 {preset.key_env or 'OPENAI_API_KEY'}。"
-        )
-        return None, "none"
-    if key:
-        return key, f"OPENAI_API_KEY, {key_source}"
-    if preset.key_env:
-        notes.append(
-            f"KIT_PROVIDER={preset.id}: no key found. Add {preset.key_env}=<your key> to .env (OPENAI_API_KEY works too). "
-            f"/ KIT_PROVIDER={preset.id}：没有找到密钥。请在 .env 中加入 {preset.key_env}=<你的密钥>（也可用 OPENAI_API_KEY）。"
-        )
-    return None, "none"
+def _model_notes(env: Mapping[str, str], model: str, vision: str) -> list[Message]:
+    notes = []
+    for name in dict.fromkeys((model, vision)):
+        warning = models.retirement_warning(name)
+        if warning:
+            notes.append(as_message(warning))
+    return notes
 
 
-def _settle_preset(preset: Preset, mode: str, base_url: str | None, key: str | None, notes: list[str]) -> Preset | None:
-    """Keep the preset unless offline wins; point a lesson's plain ``OpenAI()`` at it too."""
-    if mode == OFFLINE:
-        notes.append(
-            f"KIT_PROVIDER={preset.id} is ignored: the offline simulator is in use. "
-            f"/ 正在使用离线模拟器，KIT_PROVIDER={preset.id} 不生效。"
-        )
-        return None
-    if key and base_url:
-        # Both or neither: a plain OpenAI() must never pair one provider's URL with another's key.
-        os.environ["OPENAI_BASE_URL"] = base_url
-        os.environ["OPENAI_API_KEY"] = key
-    return preset
+def _name_notes(env: Mapping[str, str]) -> list[Message]:
+    found = ((variable, _clean(env.get(variable))) for variable in ("OPENAI_MODEL", "OPENAI_VISION_MODEL"))
+    return [note for note in (model_name(value, variable) for variable, value in found if value) if note]
 
 
-def _preset_vision(preset: Preset | None, model: str, notes: list[str]) -> str:
-    """The preset's vision model; a provider without one gets the text model and a note."""
-    if preset is None:
-        return models.DEFAULT_VISION_MODEL
-    if preset.vision_model:
-        return preset.vision_model
-    notes.append(
-        f"{preset.name_en} suggests no image-input model: image lessons will fail with {model}. Set OPENAI_VISION_MODEL "
-        f"if your provider has one. / {preset.name_zh} 没有推荐的图像输入模型，图像相关课程用 {model} 会出错；"
-        f"若提供商有视觉模型，请设置 OPENAI_VISION_MODEL。"
-    )
-    return model
-
-
-def _simulator_profile(notes: list[str]) -> str | None:
+def _simulator_profile(env: Mapping[str, str], notes: list[Message]) -> str | None:
     """``KIT_SIMULATOR_PROFILE``, checked (unknown: a note, and the full profile)."""
-    name = _clean(os.environ.get(profiles.ENV))
+    from .offline import profiles  # offline mode only
+
+    name = _clean(env.get(profiles.ENV))
     if not name:
         return None
     try:
         return profiles.get_profile(name).name
     except profiles.UnknownProfile as exc:
-        notes.append(f"{exc} (Using 'openai'. / 改用 'openai'。)")
+        notes.append(as_message(exc) + USING_DEFAULT_PROFILE)
         return None
+
+
+def as_message(value: object) -> Message:
+    """A note from another module: a Message as it is; a legacy ``"English / 中文"`` text split in two.
+
+    Only for modules not converted yet (``models.retirement_warning``, ``profiles.UnknownProfile``).
+    """
+    if isinstance(value, Message):
+        return value
+    if isinstance(getattr(value, "message", None), Message):
+        return value.message  # type: ignore[attr-defined]
+    en, sep, zh = str(value).partition(" / ")
+    return Message(en, zh) if sep else Message(en, en)
+
+
+def key_characters(key: str | None) -> Message | None:
+    """A note when the key holds characters no key has (quotes, spaces, full-width)."""
+    if not key:
+        return None
+    problems = [p for p in key_problems(key) if p.kind not in ("placeholder", "too_short")]
+    if not problems:
+        return None
+    return fill(KEY_CHARACTERS, problem=problems[0].problem, fix=problems[0].fix)
+
+
+def bad_base_url(url: str | None) -> Message | None:
+    """A note when the base URL cannot work at all (no scheme, not a URL); ``make doctor`` says more."""
+    if not url:
+        return None
+    failing = [p for p in url_problems(url)[0] if p.kind in ("scheme", "invalid", "host")]
+    if not failing:
+        return None
+    return fill(BAD_BASE_URL, url=url, problem=failing[0].problem, fix=failing[0].fix)
+
+
+def model_name(name: str, variable: str) -> Message | None:
+    """A note when a configured model name is probably mistyped."""
+    known = models.sdk_chat_models()
+    if name in known:
+        return None
+    if any(ch.isspace() for ch in name) or name.lower() in known:
+        fixed = "-".join(name.lower().split())
+        hint = MODEL_HINT.format(fixed=fixed) if fixed in known else Message("", "")
+        return fill(MODEL_SPACES, variable=variable, name=name, hint=hint)
+    close = difflib.get_close_matches(name, models.current_models(), n=1, cutoff=0.9)
+    if close:
+        return MODEL_CLOSE.format(variable=variable, name=name, close=close[0])
+    return None
+
+
+def mode_line(settings: Settings) -> Message:
+    """The banner ``get_client()`` prints: mode, endpoint, model, masked key (never the key)."""
+    if settings.mode == OFFLINE:
+        if settings.shared_simulator:
+            where = SHARED_SIMULATOR.format(url=settings.base_url)
+        elif settings.simulator_profile:
+            where = LOCAL_PROFILE.format(profile=settings.simulator_profile)
+        else:
+            where = LOCAL_SIMULATOR
+        key = KEY_NOT_NEEDED
+    else:
+        url = settings.base_url or DEFAULT_BASE_URL
+        preset = settings.preset
+        where = Message(f"{preset.name_en} {url}", f"{preset.name_zh} {url}") if preset else Message(url, url)
+        key = KEY_SHOWN.format(masked=settings.masked_key, source=settings.key_source) if settings.api_key else KEY_NONE
+    return fill(BANNER, label=LABELS[settings.mode], where=where, model=settings.model, key=key)
+
+
+def note_line(note: Message) -> Message:
+    """A note as ``get_client()`` prints it."""
+    return fill(NOTE, text=note)
+
+
+def load_settings(env_file: str | Path | None = None, local_simulator_url: str | None = None) -> Settings:
+    """Read ``.env`` (``env_file``, else the nearest one) and decide, changing nothing in this process.
+
+    ``local_simulator_url`` is this process's own simulator, if one runs.
+    """
+    return resolve(os.environ, env_file=load_env_file(env_file), secrets=colab_secret,
+                   local_simulator_url=local_simulator_url)
+
+
+def apply_environ(settings: Settings) -> None:
+    """Point this process's environment where ``settings`` point, so a lesson's plain ``OpenAI()`` agrees.
+
+    The only writer of ``os.environ`` in ``helpers``. In offline mode ``settings.base_url``
+    must already be the simulator's (``get_client()`` starts it first).
+    """
+    changes = dict(settings.environ_changes)
+    if settings.mode == OFFLINE:
+        changes.update({"OPENAI_BASE_URL": settings.base_url or "", "OPENAI_API_KEY": settings.outgoing_key})
+    for name, value in changes.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def __getattr__(name: str) -> object:
+    """``OFFLINE_KEY``, imported from the simulator only when asked for (live mode loads no simulator module)."""
+    if name == "OFFLINE_KEY":
+        return _offline_key()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--mode-line``: print the notes and the banner ``get_client()`` would print in this folder."""
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["--mode-line"]:
+        print("usage: python -m helpers.config --mode-line", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    for note in settings.notes:
+        print(redact(str(note_line(note))))
+    print(redact(str(mode_line(settings))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

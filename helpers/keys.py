@@ -117,6 +117,11 @@ def mask_key(key: str | None) -> str:
     return f"{prefix}…{key[-4:]}"
 
 
+def contains_key(text: str) -> bool:
+    """True when ``text`` holds anything in one of the key formats of :data:`PATTERNS`."""
+    return any(pattern.search(text) for _, pattern in PATTERNS)
+
+
 def is_openai_key(key: str) -> bool:
     """True for a key in one of OpenAI's formats: the kit never sends one to another provider."""
     return any(pattern.fullmatch(key) for pattern in _OPENAI_KEYS)
@@ -192,12 +197,15 @@ def unsendable_key(key: str | None, source: str) -> Message | None:
     found = [p for p in key_problems(key) if p.kind == "character"]
     fields = {"variable": variable, "masked": repr(mask_key(key)), "source": source}
     if not found:
-        return _fill(UNSENDABLE, problem=_NON_ASCII, **fields)
-    return _fill(UNSENDABLE_FIX, problem=found[0].problem, fix=found[0].fix, **fields)
+        return fill(UNSENDABLE, problem=_NON_ASCII, **fields)
+    return fill(UNSENDABLE_FIX, problem=found[0].problem, fix=found[0].fix, **fields)
 
 
-def _fill(template: Message, **fields: object) -> Message:
-    """``template`` filled with ``fields``; Message fields are filled in the matching language."""
+def fill(template: Message, **fields: object) -> Message:
+    """``template`` filled with ``fields``; a Message field is filled in the matching language.
+
+    (:meth:`Message.format` takes plain values only; this belongs in ``helpers.messages``.)
+    """
     en = {name: value.en if isinstance(value, Message) else value for name, value in fields.items()}
     zh = {name: value.zh if isinstance(value, Message) else value for name, value in fields.items()}
     return Message(template.en.format(**en), template.zh.format(**zh))

@@ -6,8 +6,9 @@ the key variable each provider's documentation uses, suggested models, notes and
 they were written. This module only loads that file (with the standard library's
 ``tomllib``) and fills the ``{resource}``-style placeholders some URLs need (Azure OpenAI).
 
-``helpers.config.load_settings()`` applies the chosen preset; ``OPENAI_BASE_URL``,
-``OPENAI_MODEL`` and ``OPENAI_VISION_MODEL`` always win over it.
+``helpers.config.resolve()`` applies the chosen preset with :func:`choose_preset` and
+:func:`settle_preset`; ``OPENAI_BASE_URL``, ``OPENAI_MODEL`` and ``OPENAI_VISION_MODEL``
+always win over it.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ import os
 import re
 import string
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
+
+from .keys import is_openai_key
+from .messages import Message, message
 
 #: The data file, shipped as package data (see ``pyproject.toml``).
 DATA_FILE = "providers.toml"
@@ -58,14 +62,56 @@ class Preset:
         return [field for _, field, _, _ in string.Formatter().parse(self.base_url) if field]
 
 
-class UnknownPreset(KeyError):
-    """``KIT_PROVIDER`` names no preset; the message lists the valid ones (both languages)."""
+UNKNOWN = message(
+    "KIT_PROVIDER={name!r} is not a preset. Use one of: {valid}; or leave KIT_PROVIDER unset and set OPENAI_BASE_URL "
+    "and OPENAI_MODEL yourself.",
+    "KIT_PROVIDER={name!r} 不是已知预设。可选：{valid}；或者不设 KIT_PROVIDER，自己设置 OPENAI_BASE_URL 和 OPENAI_MODEL。",
+)
+NEEDS_PLACEHOLDER = message(
+    "KIT_PROVIDER={id} needs {variable}: the {field} name in {url}. Add {variable}=<your-{field}-name> to .env (the "
+    "part before .openai.azure.com), or set OPENAI_BASE_URL.",
+    "KIT_PROVIDER={id} 需要 {variable}（{url} 中的 {field} 名称）。请在 .env 中加入 {variable}=<你的资源名>"
+    "（.openai.azure.com 前面的部分），或直接设置 OPENAI_BASE_URL。",
+)
+BAD_PLACEHOLDER = message(
+    "{variable} should be just a name made of letters, digits and hyphens (for example my-team-openai), not {raw!r}.",
+    "{variable} 只能是由字母、数字和连字符组成的名称（例如 my-team-openai）。",
+)
+OPENAI_KEY_ELSEWHERE = message(
+    "OPENAI_API_KEY holds an OpenAI key; it is not sent to {name_en}. Put your {name_en} key in {variable}.",
+    "OPENAI_API_KEY 中是 OpenAI 的密钥，不会发送给 {name_zh}。请把 {name_zh} 的密钥写入 {variable}。",
+)
+NO_KEY = message(
+    "KIT_PROVIDER={id}: no key found. Add {variable}=<your key> to .env (OPENAI_API_KEY works too).",
+    "KIT_PROVIDER={id}：没有找到密钥。请在 .env 中加入 {variable}=<你的密钥>（也可用 OPENAI_API_KEY）。",
+)
+IGNORED_OFFLINE = message(
+    "KIT_PROVIDER={id} is ignored: the offline simulator is in use.",
+    "正在使用离线模拟器，KIT_PROVIDER={id} 不生效。",
+)
+NO_VISION = message(
+    "{name_en} suggests no image-input model: image lessons will fail with {model}. Set OPENAI_VISION_MODEL if your "
+    "provider has one.",
+    "{name_zh} 没有推荐的图像输入模型，图像相关课程用 {model} 会出错；若提供商有视觉模型，请设置 OPENAI_VISION_MODEL。",
+)
+
+
+class _MessageError(Exception):
+    """An error whose text is a :class:`Message` (``str()`` renders it for the reader)."""
+
+    def __init__(self, text: Message) -> None:
+        super().__init__(text)
+        self.message = text
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
-        return str(self.args[0]) if self.args else ""
+        return str(self.message)
 
 
-class PresetError(ValueError):
+class UnknownPreset(_MessageError, KeyError):
+    """``KIT_PROVIDER`` names no preset; the message lists the valid ones."""
+
+
+class PresetError(_MessageError, ValueError):
     """A preset cannot be used as configured (a placeholder variable is missing or malformed)."""
 
 
@@ -97,12 +143,7 @@ def get_preset(name: str) -> Preset:
     key = ALIASES.get(key, key)
     if key in PRESETS:
         return PRESETS[key]
-    valid = ", ".join(PRESETS)
-    raise UnknownPreset(
-        f"KIT_PROVIDER={name!r} is not a preset. Use one of: {valid}; or leave KIT_PROVIDER unset and set "
-        f"OPENAI_BASE_URL and OPENAI_MODEL yourself. / KIT_PROVIDER={name!r} 不是已知预设。可选：{valid}；"
-        f"或者不设 KIT_PROVIDER，自己设置 OPENAI_BASE_URL 和 OPENAI_MODEL。"
-    )
+    raise UnknownPreset(UNKNOWN.format(name=name, valid=", ".join(PRESETS)))
 
 
 def _resource_name(value: str) -> str | None:
@@ -125,17 +166,84 @@ def base_url(preset: Preset, environ: Mapping[str, str] | None = None) -> str:
         variable = PLACEHOLDERS.get(field, field.upper())
         raw = (env.get(variable) or "").strip()
         if not raw:
-            raise PresetError(
-                f"KIT_PROVIDER={preset.id} needs {variable}: the {field} name in {preset.base_url}. Add "
-                f"{variable}=<your-{field}-name> to .env (the part before .openai.azure.com), or set OPENAI_BASE_URL. "
-                f"/ KIT_PROVIDER={preset.id} 需要 {variable}（{preset.base_url} 中的 {field} 名称）。请在 .env 中加入 "
-                f"{variable}=<你的资源名>（.openai.azure.com 前面的部分），或直接设置 OPENAI_BASE_URL。"
-            )
+            raise PresetError(NEEDS_PLACEHOLDER.format(id=preset.id, variable=variable, field=field, url=preset.base_url))
         cleaned = _resource_name(raw)
         if cleaned is None:
-            raise PresetError(
-                f"{variable} should be just a name made of letters, digits and hyphens (for example my-team-openai), "
-                f"not {raw[:60]!r}. / {variable} 只能是由字母、数字和连字符组成的名称（例如 my-team-openai）。"
-            )
+            raise PresetError(BAD_PLACEHOLDER.format(variable=variable, raw=raw[:60]))
         values[field] = cleaned
     return preset.base_url.format(**values) if values else preset.base_url
+
+
+# --------------------------------------------------------------------------- applying a preset
+
+#: Reads a secret from outside the environment (Colab's Secrets panel): name -> value or None.
+SecretLookup = Callable[[str], "str | None"]
+
+
+@dataclass
+class PresetChoice:
+    """A ``KIT_PROVIDER`` preset as the settings would use it, before the mode is known."""
+
+    preset: Preset
+    #: The preset's base URL (None when ``OPENAI_BASE_URL`` is set: that wins).
+    base_url: str | None
+    key: str | None
+    key_source: str
+    #: True when the key came from the preset's own variable (``DEEPSEEK_API_KEY``...).
+    own_variable: bool
+    #: Notes about the key, kept only if the preset is used (offline needs no key).
+    notes: list[Message] = field(default_factory=list)
+
+
+def choose_preset(env: Mapping[str, str], environ: Mapping[str, str], explicit_url: str | None, key: str | None,
+                  key_source: str, secrets: SecretLookup, notes: list[Message]) -> PresetChoice | None:
+    """The ``KIT_PROVIDER`` preset of ``env`` (merged settings) and its key; None when unset or unusable (noted).
+
+    ``environ`` is the process environment alone (it tells where the preset's key came from).
+    """
+    name = (env.get("KIT_PROVIDER") or "").strip()
+    if not name:
+        return None
+    try:
+        preset = get_preset(name)
+        url = None if explicit_url else base_url(preset, env)
+    except (UnknownPreset, PresetError) as exc:
+        notes.append(exc.message)  # the preset is ignored; everything else applies as usual
+        return None
+    choice = PresetChoice(preset, url, None, "none", False)
+    if preset.key_env and preset.key_env != "OPENAI_API_KEY":
+        own = (env.get(preset.key_env) or "").strip()
+        source = "environment" if (environ.get(preset.key_env) or "").strip() else ".env"
+        if not own:
+            own, source = secrets(preset.key_env) or "", "Colab Secrets"
+        if own:
+            choice.key, choice.key_source, choice.own_variable = own, f"{preset.key_env}, {source}", True
+            return choice
+    variable = preset.key_env or "OPENAI_API_KEY"
+    if preset.id == "openai":
+        choice.key, choice.key_source = key, key_source
+    elif key and is_openai_key(key):
+        choice.notes.append(OPENAI_KEY_ELSEWHERE.format(name_en=preset.name_en, name_zh=preset.name_zh, variable=variable))
+    elif key:
+        choice.key, choice.key_source = key, f"OPENAI_API_KEY, {key_source}"
+    elif preset.key_env:
+        choice.notes.append(NO_KEY.format(id=preset.id, variable=preset.key_env))
+    return choice
+
+
+def settle_preset(choice: PresetChoice, mode: str, notes: list[Message]) -> Preset | None:
+    """The preset, unless the offline simulator won (then None, and a note)."""
+    if mode == "offline":
+        notes.append(IGNORED_OFFLINE.format(id=choice.preset.id))
+        return None
+    return choice.preset
+
+
+def vision_for(preset: Preset | None, model: str, default: str, notes: list[Message]) -> str:
+    """The preset's vision model (``default`` without a preset); a provider without one gets ``model`` and a note."""
+    if preset is None:
+        return default
+    if preset.vision_model:
+        return preset.vision_model
+    notes.append(NO_VISION.format(name_en=preset.name_en, name_zh=preset.name_zh, model=model))
+    return model

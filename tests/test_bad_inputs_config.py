@@ -19,6 +19,11 @@ VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLIN
              "OPENAI_MODEL", "OPENAI_VISION_MODEL")
 
 
+def note_texts(settings: object) -> list[str]:
+    """The settings' notes (Messages) as text in both languages."""
+    return [note.render(("en", "zh")) for note in settings.notes]  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def clean(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
@@ -70,7 +75,7 @@ SILENTLY_LOST = [
 @pytest.mark.parametrize("content", [r[1] for r in SILENTLY_LOST], ids=[r[0] for r in SILENTLY_LOST])
 def test_env_line_that_loses_the_key_gets_a_note(tmp_path, capsys, content):
     settings, printed = load(tmp_path, content, capsys)
-    assert any(".env" in note and "OPENAI_API_KEY" in note for note in settings.notes), (settings.notes, printed)
+    assert any(".env" in note and "OPENAI_API_KEY" in note for note in note_texts(settings)), (settings.notes, printed)
 
 
 MANGLED_KEY = [
@@ -82,7 +87,7 @@ MANGLED_KEY = [
 @pytest.mark.parametrize("text", [r[1] for r in MANGLED_KEY], ids=[r[0] for r in MANGLED_KEY])
 def test_key_with_stray_characters_gets_a_note(tmp_path, capsys, text):
     settings, printed = load(tmp_path, text.encode("utf-8"), capsys)
-    assert settings.notes and KEY not in " ".join(settings.notes)
+    assert settings.notes and KEY not in " ".join(note_texts(settings))
 
 
 @pytest.mark.parametrize("content", [b"\x00\xff\xfe garbage\n", "OPENAI_MODEL=模型\n".encode("gbk")], ids=["binary", "gbk"])
@@ -91,12 +96,12 @@ def test_env_file_not_utf8_is_a_clear_error_or_note(tmp_path, capsys, content):
         settings, _ = load(tmp_path, content, capsys)
     except UnicodeDecodeError as error:
         pytest.fail(f"raw {type(error).__name__}: {error}")
-    assert any("UTF-8" in note for note in settings.notes)
+    assert any("UTF-8" in note for note in note_texts(settings))
 
 
 def test_retired_model_in_env_gets_a_note_with_the_replacement(tmp_path, capsys):
     settings, _ = load(tmp_path, b"OPENAI_MODEL=gpt-3.5-turbo\n", capsys)
-    assert any("gpt-3.5-turbo" in n and "gpt-5.4-mini" in n for n in settings.notes), settings.notes
+    assert any("gpt-3.5-turbo" in n and "gpt-5.4-mini" in n for n in note_texts(settings)), settings.notes
 
 
 def test_blank_model_falls_back_to_the_default(tmp_path, capsys):
@@ -107,12 +112,12 @@ def test_blank_model_falls_back_to_the_default(tmp_path, capsys):
 @pytest.mark.parametrize("name", ["gpt 5.4 mini", "gpt-5.4-mni", "GPT-5.4-MINI"])
 def test_odd_model_name_gets_a_note(tmp_path, capsys, name):
     settings, _ = load(tmp_path, f"OPENAI_MODEL={name}\n".encode(), capsys)
-    assert any(name in note for note in settings.notes), settings.notes
+    assert any(name in note for note in note_texts(settings)), settings.notes
 
 
 def test_base_url_without_scheme_gets_a_note(tmp_path, capsys):
     settings, _ = load(tmp_path, b"OPENAI_BASE_URL=api.deepseek.com\n", capsys)
-    assert any("http" in note for note in settings.notes), settings.notes
+    assert any("http" in note for note in note_texts(settings)), settings.notes
 
 
 def test_unreachable_endpoint_is_a_connection_error_not_a_traceback_of_ours(tmp_path, capsys, monkeypatch):
@@ -140,6 +145,6 @@ def test_a_key_pasted_into_the_wrong_setting_is_never_shown_or_used(tmp_path, ca
     settings, printed = load(tmp_path, f"{name}={KEY}\n".encode(), capsys)
     helpers.get_client(tmp_path / ".env")
     printed += capsys.readouterr().out
-    assert KEY not in printed and KEY not in repr(settings) and KEY not in " ".join(settings.notes)
-    assert any(name in note and "…wxyz" in note for note in settings.notes), settings.notes
+    assert KEY not in printed and KEY not in repr(settings) and KEY not in " ".join(note_texts(settings))
+    assert any(name in note and "…wxyz" in note for note in note_texts(settings)), settings.notes
     assert settings.model != KEY and (settings.base_url or "").find(KEY) == -1

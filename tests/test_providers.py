@@ -37,6 +37,11 @@ VARIABLES = (
 )
 
 
+def note_texts(settings: object) -> list[str]:
+    """The settings' notes (Messages) as text in both languages."""
+    return [note.render(("en", "zh")) for note in settings.notes]  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An empty folder as cwd and nothing configured; every variable restored afterwards."""
@@ -121,10 +126,12 @@ def test_preset_key_in_its_own_variable(monkeypatch: pytest.MonkeyPatch) -> None
     assert s.base_url == "https://api.deepseek.com" and s.api_key == HEX_KEY
     assert s.key_source == "DEEPSEEK_API_KEY, environment"
     assert s.model == "deepseek-chat" and s.vision_model == "deepseek-chat"
-    assert any("OPENAI_VISION_MODEL" in note for note in s.notes)  # DeepSeek suggests no vision model
-    line = helpers.banner(s)
-    assert "DeepSeek · DeepSeek 深度求索 https://api.deepseek.com" in line and "兼容接口" in line
-    assert HEX_KEY not in line and "sk-…cdef (DEEPSEEK_API_KEY, environment)" in line
+    assert any("OPENAI_VISION_MODEL" in note for note in note_texts(s))  # DeepSeek suggests no vision model
+    line = config.mode_line(s)
+    assert "DeepSeek https://api.deepseek.com" in line.render("en") and "[compatible endpoint]" in line.render("en")
+    assert "DeepSeek 深度求索 https://api.deepseek.com" in line.render("zh") and "兼容接口" in line.render("zh")
+    assert helpers.banner(s) == str(line)
+    assert HEX_KEY not in str(line) and "sk-…cdef (DEEPSEEK_API_KEY, environment)" in line.render("en")
 
 
 def test_preset_from_env_file(clean: Path) -> None:
@@ -156,7 +163,7 @@ def test_an_openai_key_is_never_sent_to_another_provider(monkeypatch: pytest.Mon
 def test_no_key_at_all_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_PROVIDER="zhipu")
     assert s.mode == config.COMPATIBLE and s.api_key is None
-    assert any("ZHIPUAI_API_KEY=<your key>" in note for note in s.notes)
+    assert any("ZHIPUAI_API_KEY=<your key>" in note for note in note_texts(s))
 
 
 def test_base_url_and_models_override_the_preset(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,13 +176,13 @@ def test_base_url_and_models_override_the_preset(monkeypatch: pytest.MonkeyPatch
 def test_unknown_preset_is_a_note_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_PROVIDER="deepsek", OPENAI_API_KEY=OPENAI_KEY)
     assert s.preset is None and s.mode == config.LIVE and s.base_url == config.DEFAULT_BASE_URL
-    assert any("deepsek" in note and "deepseek" in note and "ollama" in note for note in s.notes)
+    assert any("deepsek" in note and "deepseek" in note and "ollama" in note for note in note_texts(s))
 
 
 def test_azure_without_and_with_resource(monkeypatch: pytest.MonkeyPatch) -> None:
     missing = load(monkeypatch, KIT_PROVIDER="azure", AZURE_OPENAI_API_KEY=HEX_KEY)
     assert missing.preset is None and missing.mode == config.OFFLINE  # nothing usable: the simulator
-    assert any("AZURE_OPENAI_RESOURCE" in note and ".env" in note for note in missing.notes)
+    assert any("AZURE_OPENAI_RESOURCE" in note and ".env" in note for note in note_texts(missing))
     s = load(monkeypatch, AZURE_OPENAI_RESOURCE="my-team")
     assert s.preset is PRESETS["azure"] and s.mode == config.COMPATIBLE
     assert s.base_url == "https://my-team.openai.azure.com/openai/v1/" and s.key_source == "AZURE_OPENAI_API_KEY, environment"
@@ -189,20 +196,22 @@ def test_ollama_needs_no_key(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     assert s.mode == config.COMPATIBLE and s.api_key is None
     assert str(client.base_url).rstrip("/") == "http://localhost:11434/v1" and client.api_key == "not-needed"
     assert (s.model, s.vision_model) == ("llama3.2", "llama3.2-vision")
-    assert "Ollama (local) · Ollama（本机） http://localhost:11434/v1" in out and "no key found" not in out
+    assert "Ollama (local) http://localhost:11434/v1" in out and "Ollama（本机） http://localhost:11434/v1" in out
+    assert "no key found" not in out
 
 
 def test_openai_preset_is_live(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_PROVIDER="openai", OPENAI_API_KEY=OPENAI_KEY)
     assert s.mode == config.LIVE and s.base_url == config.DEFAULT_BASE_URL and s.key_source == "environment"
-    assert helpers.banner(s).startswith("[live · 在线] endpoint 接口: OpenAI https://api.openai.com/v1")
+    assert config.mode_line(s).render("en").startswith("[live] endpoint: OpenAI https://api.openai.com/v1")
+    assert config.mode_line(s).render("zh").startswith("[在线] 接口：OpenAI https://api.openai.com/v1")
 
 
 def test_offline_wins_over_a_preset(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_PROVIDER="deepseek", KIT_OFFLINE="1")
     assert s.mode == config.OFFLINE and s.preset is None
     assert s.model == helpers.DEFAULT_MODEL
-    assert [note for note in s.notes if "KIT_PROVIDER" in note] == [
+    assert [note for note in note_texts(s) if "KIT_PROVIDER" in note] == [
         "KIT_PROVIDER=deepseek is ignored: the offline simulator is in use. / 正在使用离线模拟器，KIT_PROVIDER=deepseek 不生效。"
     ]
 
@@ -218,8 +227,9 @@ def test_plain_openai_client_follows_the_preset(monkeypatch: pytest.MonkeyPatch,
 
 def test_banner_without_a_preset_is_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, OPENAI_BASE_URL="http://localhost:11434/v1")
-    assert helpers.banner(s) == (
-        "[compatible endpoint · 兼容接口] endpoint 接口: http://localhost:11434/v1 · model 模型: gpt-5.4-mini · key 密钥: none 未设置"
+    assert config.mode_line(s).render(("en", "zh")) == (
+        "[compatible endpoint] endpoint: http://localhost:11434/v1 · model: gpt-5.4-mini · key: none / "
+        "[兼容接口] 接口：http://localhost:11434/v1 · 模型：gpt-5.4-mini · 密钥：未设置"
     )
 
 
@@ -236,10 +246,11 @@ def test_simulator_profile_from_the_environment(monkeypatch: pytest.MonkeyPatch,
         if client_module._SIMULATOR is not None:
             client_module._SIMULATOR.stop()
     assert helpers.settings().simulator_profile == "no-vision"
-    assert "local simulator 本机模拟器 (profile 配置: no-vision)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "local simulator (profile: no-vision)" in out and "本机模拟器（配置：no-vision）" in out
 
 
 def test_unknown_simulator_profile_is_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_SIMULATOR_PROFILE="nope")
     assert s.simulator_profile is None
-    assert any("nope" in note and all(name in note for name in PROFILES) for note in s.notes)
+    assert any("nope" in note and all(name in note for name in PROFILES) for note in note_texts(s))
