@@ -42,8 +42,6 @@ from .guard import NetworkBlocked, no_network
 from .report import FAIL, OK, SKIP, WARN, Report, Result
 from .runner import CHECKS, run
 
-from ._compat import key_problems  # noqa: E402  TEMPORARY: config_checks imports it until feat-i9c removes it
-
 __all__ = [
     "CHECKS", "FAIL", "KNOWN_NAMES", "OK", "PROBE_FEATURES", "SKIP", "WARN", "Context", "NetworkBlocked", "Report",
     "Result", "check_model", "gather", "intended_name", "main", "mask_url", "no_network", "parse_requirement",

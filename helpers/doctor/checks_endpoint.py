@@ -22,11 +22,7 @@ def client_for(ctx: Context) -> Any:
     """An ``openai.OpenAI`` for the endpoint in use: no retries, a short timeout."""
     import openai
 
-    settings = ctx.settings
-    if settings is not None and settings.mode == config.OFFLINE:
-        key = config.OFFLINE_KEY
-    else:
-        key = (settings.api_key if settings else None) or "not-needed"
+    key = ctx.settings.outgoing_key if ctx.settings is not None else config.NO_KEY
     return openai.OpenAI(api_key=key, base_url=ctx.endpoint(), max_retries=0, timeout=REQUEST_TIMEOUT)
 
 

@@ -12,7 +12,7 @@ from ..messages import Message, message
 from ..providers import PRESETS
 from ..urls import host
 from .context import Context, show_path
-from .report import OK, SKIP, WARN, Issues, Result, compose, join, verbatim
+from .report import FAIL, OK, SKIP, WARN, Issues, Result, compose, join, verbatim
 
 _SOURCE_FIX = message("fix the setting named above", "按上面的提示修改设置")
 _NOT_LOADED = message("settings could not be loaded", "设置未能加载")
@@ -60,7 +60,7 @@ def _no_key(ctx: Context, var: str) -> Result | None:
 
 def check_key_source(ctx: Context) -> Result:
     if ctx.settings is None:
-        return Result("key_source", "fail", ctx.settings_error or _NOT_LOADED, _SOURCE_FIX)
+        return Result("key_source", FAIL, ctx.settings_error or _NOT_LOADED, _SOURCE_FIX)
     settings, var = ctx.settings, ctx.key_var()
     value, origin = ctx.key()
     if value is None:

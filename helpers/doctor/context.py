@@ -1,7 +1,7 @@
 """What the checks look at, gathered once: the environment, the ``.env`` file, the settings.
 
 Gathering changes nothing in this process: ``.env`` is read, never loaded, and the settings
-come from the pure ``config.resolve()``.
+come from the pure :func:`helpers.config.resolve`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from dotenv import dotenv_values
 
 from .. import config
 from ..messages import Message, message
@@ -77,41 +75,34 @@ class Context:
         return self.settings.base_url or config.DEFAULT_BASE_URL
 
 
-def read_env_file(env_file: str | Path | None) -> tuple[Path | None, dict[str, str | None]]:
-    """The ``.env`` in use (given, else found upward from here) and its values as written."""
+def env_file_in_use(env_file: str | Path | None) -> Path | None:
+    """The ``.env`` in use: the one given, else the nearest one upward from here (None: none)."""
     path = Path(env_file) if env_file else config.find_env_file()
-    if path is None or not path.is_file():
-        return None, {}
-    try:
-        return path, dict(dotenv_values(path, encoding="utf-8-sig"))
-    except (UnicodeDecodeError, OSError):
-        return path, {}  # an unreadable file (UTF-16 from Notepad...): check_env_file says so
-
-
-def _settings(environ: dict[str, str], path: Path | None) -> tuple[config.Settings | None, Message | None]:
-    try:
-        if not hasattr(config, "resolve"):  # TEMPORARY until feat-i9c's resolve() lands
-            from ._compat import legacy_settings
-
-            return legacy_settings(path, _local_simulator_url()), None
-        return config.resolve(environ, path, local_simulator_url=_local_simulator_url()), None
-    except Exception as exc:  # an unreadable .env and the like: reported, never a traceback
-        return None, compose(_NOT_LOADED, error=f"{type(exc).__name__}: {exc}")
+    return path if path is not None and path.is_file() else None
 
 
 def _local_simulator_url() -> str | None:
-    """The URL of the simulator ``get_client()`` started in this process, if any."""
+    """The URL of the simulator ``get_client()`` started in this process, if any (never starts one)."""
     client = sys.modules.get("helpers.client")
-    running = getattr(client, "running_simulator_url", None)
-    return running() if callable(running) else None
+    return client.local_simulator_url() if client is not None else None
+
+
+def _settings(environ: dict[str, str], env: config.EnvFile) -> tuple[config.Settings | None, Message | None]:
+    try:
+        settings = config.resolve(environ, env_file=env, secrets=config.colab_secret,
+                                  local_simulator_url=_local_simulator_url())
+    except Exception as exc:  # a bug or an input nobody foresaw: reported, never a traceback
+        return None, compose(_NOT_LOADED, error=f"{type(exc).__name__}: {exc}")
+    return settings, None
 
 
 def gather(*, offline: bool = False, env_file: str | Path | None = None) -> Context:
     """Read the environment, the ``.env`` file and the settings, changing nothing in this process."""
     environ = dict(os.environ)
-    path, values = read_env_file(env_file)
-    settings, error = _settings(environ, path)
-    return Context(environ, path, values, settings, error, offline, Path.cwd())
+    path = env_file_in_use(env_file)
+    env = config.load_env_file(path) if path is not None else config.EnvFile()
+    settings, error = _settings(environ, env)
+    return Context(environ, path, dict(env.values), settings, error, offline, Path.cwd())
 
 
 def show_path(path: Path) -> str:

@@ -55,8 +55,5 @@ def run(lang: str | None = None, *, offline: bool = False, env_file: str | Path 
     ctx = gather(offline=offline, env_file=env_file)
     known = secrets(ctx)
     results = [run_check(check, ctx).redacted(lambda text: redact(text, known)) for check in CHECKS]
-    label = getattr(config, "mode_label", None)
-    if label is None:  # TEMPORARY until feat-i9c's config names the modes
-        from ._compat import mode_label as label
-    mode = label(ctx.settings.mode) if ctx.settings is not None else _UNKNOWN_MODE
+    mode = config.LABELS[ctx.settings.mode] if ctx.settings is not None else _UNKNOWN_MODE
     return Report(results, lang, compose(TITLE_MODE, mode=mode))
