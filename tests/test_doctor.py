@@ -1,12 +1,13 @@
 """``helpers.doctor``: one test per set-up problem it diagnoses, plus whole runs.
 
 Every variable a test or a ``.env`` may touch is registered with monkeypatch first, so it is
-restored afterwards whatever ``load_dotenv`` writes. Network checks only ever reach loopback:
+restored afterwards (the doctor itself writes nothing: ``test_run_changes_nothing_in_the_environment``). Network checks only ever reach loopback:
 the suite's simulator, or ``127.0.0.1:9`` where nothing listens.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import socket
@@ -526,3 +527,48 @@ def test_suggested_url_uses_the_scheme_the_warning_asks_for() -> None:
     assert suggested.startswith("https://api.deepseek.com") and any("https" in p.fix.en for p in problems)
     _, ollama = doctor.url_problems("https://localhost:11434", {})
     assert ollama.startswith("http://localhost:11434")
+
+
+# --------------------------------------------------------------------------- messages and structure
+
+
+@pytest.mark.parametrize(("locale", "first", "second"), [("zh_CN.UTF-8", "环境诊断", "Kit doctor"),
+                                                         ("en_US.UTF-8", "Kit doctor", "环境诊断")])
+def test_terminal_shows_the_locale_language_first(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                                  locale: str, first: str, second: str) -> None:
+    monkeypatch.delenv("KIT_LANG", raising=False)
+    monkeypatch.setenv("LC_ALL", locale)
+    doctor.main(["--offline"])
+    title, *lines = capsys.readouterr().out.splitlines()
+    assert title.startswith(first) and f" / {second}" in title
+    assert "✓ Python 3." in "\n".join(lines) and " / Python" not in "\n".join(lines)  # the same in both: shown once
+
+
+def test_results_hold_messages_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers.messages import Message
+
+    setenv(monkeypatch, OPENAI_API_KEY=KEY + "  ", OPENAI_BASE_URL="https://api.openai.com")
+    report = doctor.run(offline=True)
+    for result in report.results:
+        assert isinstance(result.summary, Message) and isinstance(result.fix, Message), result.id
+        assert all(isinstance(line, Message) for line in result.details)
+        assert not {"en", "zh", "fix_en", "fix_zh"} & set(vars(result))
+    assert report["base_url"].fix.zh and "修复：" in str(doctor.Report(report.results, "zh"))
+
+
+def _outside_doctor(node: ast.ImportFrom) -> bool:
+    """True for ``from ..client import x`` or ``from helpers.config import y``; False inside helpers.doctor."""
+    module = node.module or ""
+    return node.level >= 2 or (node.level == 0 and module.startswith("helpers") and not module.startswith("helpers.doctor"))
+
+
+def test_doctor_reads_no_private_name_of_another_module() -> None:
+    for path in sorted((ROOT / "helpers" / "doctor").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and _outside_doctor(node)]
+        modules = {alias.asname or alias.name for node in imported for alias in node.names}
+        for node in imported:
+            assert not any(alias.name.startswith("_") for alias in node.names), (path.name, node.module)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                assert not node.attr.startswith("_"), (path.name, f"{node.value.id}.{node.attr}")
