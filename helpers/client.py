@@ -20,9 +20,7 @@ from typing import TYPE_CHECKING
 import openai
 
 from . import config
-from .config import COMPATIBLE, OFFLINE, Settings
-from .keys import redact
-from .messages import message
+from .config import OFFLINE, Settings
 
 if TYPE_CHECKING:
     from .offline import Simulator
@@ -30,12 +28,6 @@ if TYPE_CHECKING:
 _LOCK = threading.Lock()
 _SIMULATOR: Simulator | None = None
 _SETTINGS: Settings | None = None
-
-PLACEHOLDER_KEY = message(
-    "No OPENAI_API_KEY: sending a placeholder key (fine for a local server such as Ollama).",
-    "未设置 OPENAI_API_KEY：发送占位密钥（本地服务如 Ollama 不需要真实密钥）。",
-)
-
 
 def _env_ms(name: str) -> float:
     try:
@@ -81,13 +73,10 @@ def get_client(env_file: str | Path | None = None, *, quiet: bool = False, **cli
         raise ValueError(str(settings.key_error))  # before the SDK: its errors would show the key whole
     if settings.mode == OFFLINE and not settings.shared_simulator:
         settings.base_url = local_simulator().base_url
-    if settings.mode == COMPATIBLE and not settings.api_key:
-        settings.notes.append(PLACEHOLDER_KEY)
     config.apply_environ(settings)
+    lines = config.announcement(settings)  # redacted as well: nothing key-like is ever printed whole
     if not quiet:
-        for note in settings.notes:  # redacted as well: nothing key-like is ever printed whole
-            print(redact(str(config.note_line(note))))
-        print(redact(banner(settings)))
+        print("\n".join(lines))
     return openai.OpenAI(api_key=settings.outgoing_key, base_url=settings.base_url, **client_options)  # type: ignore[arg-type]
 
 

@@ -37,10 +37,10 @@ from pathlib import Path
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line, read_env_file
-from .keys import contains_key, fill, is_openai_key, key_problems, mask_key, redact, unsendable_key
+from .keys import contains_key, fill, is_openai_key, key_note, mask_key, redact, unsendable_key
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
-from .urls import same_url, url_problems
+from .urls import base_url_note, same_url
 
 __all__ = [
     "COMPATIBLE", "DEFAULT_BASE_URL", "LIVE", "OFFLINE", "EnvFile", "Settings", "apply_environ", "colab_secret",
@@ -72,10 +72,6 @@ CONFLICT = message(
     "OPENAI_API_KEY is set in the environment and in .env; the environment wins (override=False).",
     "环境变量和 .env 都设置了 OPENAI_API_KEY，环境变量优先。",
 )
-KEY_CHARACTERS = message("OPENAI_API_KEY: {problem}; {fix}. Requests will fail with 401 until then.",
-                         "OPENAI_API_KEY：{problem}；{fix}。在此之前请求会返回 401。")
-BAD_BASE_URL = message("OPENAI_BASE_URL '{url}': {problem}; every request will fail. Fix: {fix}.",
-                       "OPENAI_BASE_URL '{url}'：{problem}，所有请求都会失败。请{fix}。")
 MODEL_SPACES = message("{variable}='{name}' has spaces or capitals; model names are lower case with hyphens.{hint}",
                        "{variable}='{name}' 含有空格或大写字母，模型名应为小写并用连字符。{hint}")
 MODEL_HINT = message(" Did you mean '{fixed}'?", "是不是 '{fixed}'？")
@@ -83,6 +79,10 @@ MODEL_CLOSE = message("{variable}='{name}' is not a model the SDK knows. Did you
                       "{variable}='{name}' 不是已知模型名，是不是 '{close}'？")
 USING_DEFAULT_PROFILE = message("(Using 'openai'.)", "（改用 'openai'。）")
 NOTE = message("Note: {text}", "提示：{text}")
+PLACEHOLDER_KEY = message(
+    "No OPENAI_API_KEY: sending a placeholder key (fine for a local server such as Ollama).",
+    "未设置 OPENAI_API_KEY：发送占位密钥（本地服务如 Ollama 不需要真实密钥）。",
+)
 LABELS = {
     LIVE: message("live", "在线"),
     COMPATIBLE: message("compatible endpoint", "兼容接口"),
@@ -94,7 +94,6 @@ LOCAL_PROFILE = message("local simulator (profile: {profile})", "本机模拟器
 SHARED_SIMULATOR = message("shared simulator {url}", "共享模拟器 {url}")
 KEY_NOT_NEEDED = message("not needed", "无需密钥")
 KEY_NONE = message("none", "未设置")
-KEY_SHOWN = message("{masked} ({source})", "{masked}（{source}）")
 
 
 @dataclass
@@ -239,8 +238,8 @@ def resolve(
     notes.extend(_model_notes(env, model, vision))
     notes.extend(note for note in (
         lost_key_line(env_file) if file_values is env_file.values else None,
-        key_characters(key.value) if mode != OFFLINE else None,
-        bad_base_url(base_url),
+        key_note(key.value, key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY") if mode != OFFLINE else None,
+        base_url_note(base_url),
     ) if note)
     notes.extend(_name_notes(env))
     simulator_url = _clean(env.get("KIT_SIMULATOR_URL"))
@@ -315,26 +314,6 @@ def as_message(value: object) -> Message:
     return Message(en, zh) if sep else Message(en, en)
 
 
-def key_characters(key: str | None) -> Message | None:
-    """A note when the key holds characters no key has (quotes, spaces, full-width)."""
-    if not key:
-        return None
-    problems = [p for p in key_problems(key) if p.kind not in ("placeholder", "too_short")]
-    if not problems:
-        return None
-    return fill(KEY_CHARACTERS, problem=problems[0].problem, fix=problems[0].fix)
-
-
-def bad_base_url(url: str | None) -> Message | None:
-    """A note when the base URL cannot work at all (no scheme, not a URL); ``make doctor`` says more."""
-    if not url:
-        return None
-    failing = [p for p in url_problems(url)[0] if p.kind in ("scheme", "invalid", "host")]
-    if not failing:
-        return None
-    return fill(BAD_BASE_URL, url=url, problem=failing[0].problem, fix=failing[0].fix)
-
-
 def model_name(name: str, variable: str) -> Message | None:
     """A note when a configured model name is probably mistyped."""
     known = models.sdk_chat_models()
@@ -363,14 +342,26 @@ def mode_line(settings: Settings) -> Message:
     else:
         url = settings.base_url or DEFAULT_BASE_URL
         preset = settings.preset
-        where = Message(f"{preset.name_en} {url}", f"{preset.name_zh} {url}") if preset else Message(url, url)
-        key = KEY_SHOWN.format(masked=settings.masked_key, source=settings.key_source) if settings.api_key else KEY_NONE
+        name = preset.display_name if preset else Message("", "")
+        where = Message(f"{name.en} {url}".strip(), f"{name.zh} {url}".strip())
+        key = Message(f"{settings.masked_key} ({settings.key_source})", f"{settings.masked_key}（{settings.key_source}）") if settings.api_key else KEY_NONE
     return fill(BANNER, label=LABELS[settings.mode], where=where, model=settings.model, key=key)
 
 
 def note_line(note: Message) -> Message:
     """A note as ``get_client()`` prints it."""
     return fill(NOTE, text=note)
+
+
+def announcement(settings: Settings) -> list[str]:
+    """The lines ``get_client()`` prints (its notes, then the banner), redacted.
+
+    Adds the note about the placeholder key to ``settings.notes`` when one will be sent.
+    """
+    if settings.mode == COMPATIBLE and not settings.api_key and PLACEHOLDER_KEY not in settings.notes:
+        settings.notes.append(PLACEHOLDER_KEY)
+    lines = [note_line(note) for note in settings.notes] + [mode_line(settings)]
+    return [redact(str(line)) for line in lines]
 
 
 def load_settings(env_file: str | Path | None = None, local_simulator_url: str | None = None) -> Settings:
@@ -411,10 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     if args != ["--mode-line"]:
         print("usage: python -m helpers.config --mode-line", file=sys.stderr)
         return 2
-    settings = load_settings()
-    for note in settings.notes:
-        print(redact(str(note_line(note))))
-    print(redact(str(mode_line(settings))))
+    for line in announcement(load_settings()):
+        print(line)
     return 0
 
 

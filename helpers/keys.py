@@ -75,13 +75,16 @@ _NON_ASCII = message("it holds a character that is not plain ASCII", "含有非 
 UNSENDABLE = message(
     "{variable} ({masked}, {source}) cannot be sent in a request header: {problem}. Copy the key again from your "
     "provider's page; then run get_client() again.",
-    "{variable}（{source}）无法放进请求头发送：{problem}。请从服务商页面重新复制密钥，然后重新运行 get_client()。",
+    "{variable}（{masked}，{source}）无法放进请求头发送：{problem}。请从服务商页面重新复制密钥，然后重新运行 get_client()。",
 )
 UNSENDABLE_FIX = message(
     "{variable} ({masked}, {source}) cannot be sent in a request header: {problem}. Fix: {fix}, or copy the key "
     "again from your provider's page; then run get_client() again.",
-    "{variable}（{source}）无法放进请求头发送：{problem}。请{fix}，或从服务商页面重新复制密钥，然后重新运行 get_client()。",
+    "{variable}（{masked}，{source}）无法放进请求头发送：{problem}。请{fix}，或从服务商页面重新复制密钥，然后重新运行 get_client()。",
 )
+
+KEY_NOTE = message("{variable}: {problem}; {fix}. Requests will fail with 401 until then.",
+                   "{variable}：{problem}；{fix}。在此之前请求会返回 401。")
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,14 @@ def _character_problems(key: str) -> list[KeyProblem]:
     if len(odd) > 5:
         found.append(KeyProblem(FAIL, _MORE.format(count=len(odd) - 5), _COPY_AGAIN, "more_characters"))
     return found
+
+
+def key_note(key: str | None, variable: str = "OPENAI_API_KEY") -> Message | None:
+    """The settings note for a key with characters no key has (quotes, spaces, full-width), else None."""
+    problems = [p for p in key_problems(key) if p.kind not in ("placeholder", "too_short")] if key else []
+    if not problems:
+        return None
+    return fill(KEY_NOTE, variable=variable, problem=problems[0].problem, fix=problems[0].fix)
 
 
 def unsendable_key(key: str | None, source: str) -> Message | None:

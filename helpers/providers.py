@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from .keys import is_openai_key
+from .keys import fill, is_openai_key
 from .messages import Message, message
 
 #: The data file, shipped as package data (see ``pyproject.toml``).
@@ -57,6 +57,11 @@ class Preset:
         return self.name_en if self.name_en == self.name_zh else f"{self.name_en} · {self.name_zh}"
 
     @property
+    def display_name(self) -> Message:
+        """The name as a message: English and Chinese."""
+        return Message(self.name_en, self.name_zh)
+
+    @property
     def placeholders(self) -> list[str]:
         """The ``{name}`` fields in ``base_url`` that must be filled in (``[]`` for most)."""
         return [field for _, field, _, _ in string.Formatter().parse(self.base_url) if field]
@@ -75,11 +80,11 @@ NEEDS_PLACEHOLDER = message(
 )
 BAD_PLACEHOLDER = message(
     "{variable} should be just a name made of letters, digits and hyphens (for example my-team-openai), not {raw!r}.",
-    "{variable} 只能是由字母、数字和连字符组成的名称（例如 my-team-openai）。",
+    "{variable} 只能是由字母、数字和连字符组成的名称（例如 my-team-openai），不能是 {raw!r}。",
 )
 OPENAI_KEY_ELSEWHERE = message(
-    "OPENAI_API_KEY holds an OpenAI key; it is not sent to {name_en}. Put your {name_en} key in {variable}.",
-    "OPENAI_API_KEY 中是 OpenAI 的密钥，不会发送给 {name_zh}。请把 {name_zh} 的密钥写入 {variable}。",
+    "OPENAI_API_KEY holds an OpenAI key; it is not sent to {name}. Put your {name} key in {variable}.",
+    "OPENAI_API_KEY 中是 OpenAI 的密钥，不会发送给 {name}。请把 {name} 的密钥写入 {variable}。",
 )
 NO_KEY = message(
     "KIT_PROVIDER={id}: no key found. Add {variable}=<your key> to .env (OPENAI_API_KEY works too).",
@@ -90,9 +95,9 @@ IGNORED_OFFLINE = message(
     "正在使用离线模拟器，KIT_PROVIDER={id} 不生效。",
 )
 NO_VISION = message(
-    "{name_en} suggests no image-input model: image lessons will fail with {model}. Set OPENAI_VISION_MODEL if your "
+    "{name} suggests no image-input model: image lessons will fail with {model}. Set OPENAI_VISION_MODEL if your "
     "provider has one.",
-    "{name_zh} 没有推荐的图像输入模型，图像相关课程用 {model} 会出错；若提供商有视觉模型，请设置 OPENAI_VISION_MODEL。",
+    "{name} 没有推荐的图像输入模型，图像相关课程用 {model} 会出错；若提供商有视觉模型，请设置 OPENAI_VISION_MODEL。",
 )
 
 
@@ -223,7 +228,7 @@ def choose_preset(env: Mapping[str, str], environ: Mapping[str, str], explicit_u
     if preset.id == "openai":
         choice.key, choice.key_source = key, key_source
     elif key and is_openai_key(key):
-        choice.notes.append(OPENAI_KEY_ELSEWHERE.format(name_en=preset.name_en, name_zh=preset.name_zh, variable=variable))
+        choice.notes.append(fill(OPENAI_KEY_ELSEWHERE, name=preset.display_name, variable=variable))
     elif key:
         choice.key, choice.key_source = key, f"OPENAI_API_KEY, {key_source}"
     elif preset.key_env:
@@ -245,5 +250,5 @@ def vision_for(preset: Preset | None, model: str, default: str, notes: list[Mess
         return default
     if preset.vision_model:
         return preset.vision_model
-    notes.append(NO_VISION.format(name_en=preset.name_en, name_zh=preset.name_zh, model=model))
+    notes.append(fill(NO_VISION, name=preset.display_name, model=model))
     return model

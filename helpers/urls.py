@@ -40,7 +40,7 @@ _TWICE = message("it contains /v1 twice", "里面出现了两次 /v1")
 _TWICE_FIX = message("keep one /v1", "只保留一个 /v1")
 _NO_V1 = message("it lacks the /v1 path", "缺少 /v1 路径")
 _NO_V1_FIX = message("add /v1 at the end", "在末尾加上 /v1")
-_PRESET_PATH = message("the {name_en} preset (checked {checked_on}) uses {url}", "{name_zh} 预设（{checked_on} 核对）使用的是 {url}")
+_PRESET_PATH = message("the {name} preset (checked {checked_on}) uses {url}", "{name} 预设（{checked_on} 核对）使用的是 {url}")
 _PRESET_PATH_FIX = message("if requests fail with 404, use {url}", "如果请求返回 404，请改用 {url}")
 _NO_PATH = message("it has no path; most compatible endpoints end in /v1", "没有路径；大多数兼容接口以 /v1 结尾")
 _NO_PATH_FIX = message("check your provider's documentation for the full base URL", "查看服务商文档里完整的 base URL")
@@ -48,6 +48,8 @@ _PLAIN_HTTP = message("plain http to a public host sends your key unencrypted", 
 _USE_HTTPS = message("use https://", "改用 https://")
 _OLLAMA_HTTPS = message("Ollama serves plain http on port 11434", "Ollama 在 11434 端口只提供 http")
 _USE_HTTP = message("use http://", "改用 http://")
+BASE_URL_NOTE = message("OPENAI_BASE_URL '{url}': {problem}; every request will fail. Fix: {fix}.",
+                        "OPENAI_BASE_URL '{url}'：{problem}，所有请求都会失败。请{fix}。")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class UrlProblem:
     fix: Message
     #: A stable name for tests and callers: quoted, scheme, invalid, host, tail, twice, v1, preset, path, http, ollama.
     kind: str
+
+    def __getitem__(self, index: int) -> str:
+        """The old tuple view ``(severity, en, zh, fix_en, fix_zh)``: lesson 07's stored code indexes it."""
+        return (self.severity, self.problem.en, self.problem.zh, self.fix.en, self.fix.zh)[index]
 
 
 def host(url: str | None) -> str:
@@ -135,6 +141,19 @@ def url_problems(url: str, presets: Mapping[str, Any] | None = None) -> tuple[li
     return found, urlunsplit((scheme, parts.netloc, path, "", ""))
 
 
+def base_url_note(url: str | None) -> Message | None:
+    """The settings note for a base URL that cannot work at all (no scheme, not a URL), else None.
+
+    The warnings (a missing /v1, plain http to a public host...) are ``make doctor``'s to show.
+    """
+    failing = [p for p in url_problems(url)[0] if p.kind in ("scheme", "invalid", "host")] if url else []
+    if not failing:
+        return None
+    first = failing[0]
+    return Message(BASE_URL_NOTE.en.format(url=url, problem=first.problem.en, fix=first.fix.en),
+                   BASE_URL_NOTE.zh.format(url=url, problem=first.problem.zh, fix=first.fix.zh))
+
+
 def _path_problems(path: str, name: str, port: int | None, presets: Mapping[str, Any], found: list[UrlProblem]) -> str:
     """The path fixed (endpoint tails, doubled /v1, missing /v1, a preset's path); problems appended."""
     for tail in ENDPOINT_PATHS:
@@ -152,9 +171,10 @@ def _path_problems(path: str, name: str, port: int | None, presets: Mapping[str,
     if preset is not None:
         preset_path = urlsplit(preset.base_url).path.rstrip("/")
         if path != preset_path:
-            fields = {"name_en": preset.name_en, "name_zh": preset.name_zh, "checked_on": preset.checked_on}
-            found.append(UrlProblem(WARN, _PRESET_PATH.format(url=preset.base_url, **fields),
-                                    _PRESET_PATH_FIX.format(url=preset.base_url), "preset"))
+            fields = {"url": preset.base_url, "checked_on": preset.checked_on}
+            said = Message(_PRESET_PATH.en.format(name=preset.name_en, **fields),
+                           _PRESET_PATH.zh.format(name=preset.name_zh, **fields))
+            found.append(UrlProblem(WARN, said, _PRESET_PATH_FIX.format(url=preset.base_url), "preset"))
         return preset_path
     if not path:
         found.append(UrlProblem(WARN, _NO_PATH, _NO_PATH_FIX, "path"))

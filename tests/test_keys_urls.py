@@ -169,3 +169,19 @@ def test_proxy_for_follows_no_proxy() -> None:
     assert urls.proxy_for("http://localhost:11434/v1", env) is None
     assert urls.proxy_for("https://x.example", {"https_proxy": "http://low:1", "HTTPS_PROXY": "http://up:1"}) == "http://low:1"
     assert urls.proxy_for("https://x.example", {"HTTPS_PROXY": "http://p:1", "NO_PROXY": "*"}) is None
+
+
+def test_settings_notes_for_a_key_and_a_base_url() -> None:
+    note = keys.key_note(f'"{PROJ}"', "DEEPSEEK_API_KEY")
+    assert note is not None and note.render(EN).startswith("DEEPSEEK_API_KEY: the key is wrapped in quotes")
+    assert keys.key_note(PROJ) is None and keys.key_note("your-key-here") is None and keys.key_note(None) is None
+    url_note = urls.base_url_note("127.0.0.1:8000/v1")
+    assert url_note is not None and "write it as http://127.0.0.1:8000/v1" in url_note.render(EN)
+    assert "请写成 http://127.0.0.1:8000/v1" in url_note.render(ZH)
+    assert urls.base_url_note("http://api.example.com/v1") is None  # a warning: the doctor's to show
+    assert urls.base_url_note(None) is None
+
+
+def test_url_problem_keeps_the_tuple_view_lesson_07_uses() -> None:
+    (problem,), _ = urls.url_problems("https://api.openai.com")
+    assert (problem[0], problem[1], problem[2]) == ("fail", "it lacks the /v1 path", "缺少 /v1 路径")
