@@ -572,3 +572,9 @@ def test_doctor_reads_no_private_name_of_another_module() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
                 assert not node.attr.startswith("_"), (path.name, f"{node.value.id}.{node.attr}")
+
+
+def test_packages_without_packaging_is_a_result_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "packaging", None)  # import fails as if it were not installed
+    result = check("packages")
+    assert result.status == FAIL and "packaging is not installed" in result.summary.en and "make setup" in result.fix.en

@@ -6,9 +6,6 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
-
 from ..messages import message
 from .context import REPO, Context
 from .report import FAIL, OK, SKIP, WARN, Issues, Result, verbatim
@@ -55,7 +52,13 @@ def requirement_lines(path: Path | None = None) -> list[str]:
 
 
 def parse_requirement(line: str) -> tuple[str, str]:
-    """(name, specifiers) of a requirement line (``quicktok-v1>=0.4,<0.5``)."""
+    """(name, specifiers) of a requirement line (``quicktok-v1>=0.4,<0.5``).
+
+    ``packaging`` (a dependency of ipykernel, jupyterlab and matplotlib) is imported here, not at
+    the top, so that a broken installation still gets its report.
+    """
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         requirement = Requirement(line)
     except InvalidRequirement:
@@ -65,10 +68,16 @@ def parse_requirement(line: str) -> tuple[str, str]:
 
 def satisfies(version: str, specifiers: str) -> bool:
     """True when ``version`` is inside ``specifiers`` (pre-releases count)."""
+    from packaging.specifiers import SpecifierSet
+
     return SpecifierSet(specifiers).contains(version, prereleases=True)
 
 
 def check_packages(ctx: Context) -> Result:
+    try:
+        import packaging  # noqa: F401  (what compares the versions)
+    except ImportError:
+        return Result("packages", FAIL, _MISSING.format(name="packaging"), SETUP)
     issues = Issues()
     found = []
     for line in requirement_lines(REQUIREMENTS):
