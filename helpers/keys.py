@@ -1,15 +1,101 @@
-"""Showing a key without revealing it.
+"""Everything the kit knows about API keys: their formats, their mistakes, and hiding them.
 
 Introduced in lesson 01 (key setup): the banner of ``get_client()`` shows the key as
-``sk-proj-…abcd``, enough to tell two keys apart, never enough to use one.
+``sk-proj-…abcd``, enough to tell two keys apart, never enough to use one. Lesson 05
+(security) uses the same formats in the secret scanner. Every text that may hold a key
+(a server's error, a proxy error, a setting typed into the wrong variable) goes through
+:func:`redact` before anyone sees it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .messages import Message, message
+from .urls import QUOTES, mask_credentials
+
+FAIL, WARN = "fail", "warn"
+
+# (name, pattern). Order matters only for the label; every match is reported once.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("OpenAI project/service/admin key", re.compile(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}")),
+    # Bounded before the marker: unbounded, a long line of "sk-" made it backtrack quadratically.
+    ("OpenAI key (watermarked)", re.compile(r"sk-[A-Za-z0-9_-]{8,200}T3BlbkFJ[A-Za-z0-9_-]{8,}")),
+    ("OpenAI legacy key", re.compile(r"\bsk-[A-Za-z0-9]{48}\b")),
+    ("Anthropic key", re.compile(r"sk-ant-[A-Za-z0-9_-]{20,}")),
+    ("OpenRouter key", re.compile(r"sk-or-v1-[a-f0-9]{64}")),
+    ("Compatible-provider key (sk- + 32 hex: DeepSeek, DashScope, SiliconFlow, Moonshot...)", re.compile(r"\bsk-[a-f0-9]{32}\b")),
+    ("Zhipu key", re.compile(r"\b[a-f0-9]{32}\.[A-Za-z0-9]{16}\b")),
+    ("Groq key", re.compile(r"\bgsk_[A-Za-z0-9]{40,}\b")),
+]
+
+#: Which presets (``helpers/providers.toml`` ids) each key format belongs to, by the start of its kind.
+KEY_KIND_PRESETS: dict[str, tuple[str, ...]] = {
+    "OpenAI": ("openai",),
+    "OpenRouter": ("openrouter",),
+    "Zhipu": ("zhipu",),
+    "Compatible-provider": ("deepseek", "qwen", "siliconflow", "moonshot"),
+}
+
+#: Values left over from a template (``your-api-key-here``, ``sk-...``, ``<key>``, ``sk-xxxx``).
+PLACEHOLDER = re.compile(r"(?i)your|key[-_ ]?here|<|>|\.\.\.|…|x{4,}|\*{3,}|^sk-$|^(sk-)?(xxx|abc|123)")
+#: Shorter than any real key of any provider the kit knows (the shortest are about 32 characters).
+MIN_KEY_LENGTH = 20
+#: Secrets shorter than this are not searched for in text (they would match ordinary words).
+MIN_SECRET_LENGTH = 6
 
 # Known prefixes we keep visible: they say what kind of key it is, not the secret.
 _PREFIX = re.compile(r"^(sk-(?:proj|svcacct|admin|or-v1|ant)-|sk-|gsk_|xai-)")
+_OPENAI_KEYS = [pattern for kind, pattern in PATTERNS if kind.startswith("OpenAI")]
+
+NOT_A_STR = message("mask_key() needs the key as a str: pass the text of the key, not {type}.",
+                    "mask_key() 需要字符串形式的密钥，收到的是 {type}。")
+_QUOTED = message("the key is wrapped in quotes that became part of it", "密钥两侧的引号成了密钥的一部分")
+_QUOTED_FIX = message("delete the quotes around the key", "删掉密钥两侧的引号")
+_SPACES = message("the key has spaces or a line break around it", "密钥前后有空格或换行")
+_SPACES_FIX = message("delete the spaces around the key (get_client() strips them; a plain OpenAI() sends them)",
+                      "删掉密钥前后的空格（get_client() 会去掉，但直接用 OpenAI() 会原样发送）")
+_CHARACTER = message(
+    "character {position} of {length} is U+{code:04X} ({name}), not plain ASCII "
+    "(pasted from a chat app or a Chinese input method?)",
+    "第 {position} 个字符（共 {length} 个）是 U+{code:04X}（{name}），不是普通 ASCII 字符（从聊天软件复制或用了中文输入法？）",
+)
+_RETYPE_FIX = message("retype character {position} as '{ascii}'", "把第 {position} 个字符重新输入为 '{ascii}'")
+_DELETE_FIX = message("delete character {position}", "删掉第 {position} 个字符")
+_MORE = message("{count} more such characters", "另有 {count} 个这样的字符")
+_COPY_AGAIN = message("copy the key again from the provider's page", "从服务商的页面重新复制密钥")
+_PLACEHOLDER_TEXT = message("the key still looks like the template's placeholder", "密钥看起来还是模板里的占位文字")
+_PLACEHOLDER_FIX = message("paste your real key from the provider's page", "从服务商的页面粘贴你真正的密钥")
+_TOO_SHORT = message("the key has only {length} characters; real keys are much longer (cut off when copied?)",
+                     "密钥只有 {length} 个字符，真正的密钥要长得多（复制时被截断了？）")
+_NON_ASCII = message("it holds a character that is not plain ASCII", "含有非 ASCII 字符")
+UNSENDABLE = message(
+    "{variable} ({masked}, {source}) cannot be sent in a request header: {problem}. Copy the key again from your "
+    "provider's page; then run get_client() again.",
+    "{variable}（{source}）无法放进请求头发送：{problem}。请从服务商页面重新复制密钥，然后重新运行 get_client()。",
+)
+UNSENDABLE_FIX = message(
+    "{variable} ({masked}, {source}) cannot be sent in a request header: {problem}. Fix: {fix}, or copy the key "
+    "again from your provider's page; then run get_client() again.",
+    "{variable}（{source}）无法放进请求头发送：{problem}。请{fix}，或从服务商页面重新复制密钥，然后重新运行 get_client()。",
+)
+
+
+@dataclass(frozen=True)
+class KeyProblem:
+    """One mistake in a key as written: how bad (``fail``/``warn``), what is wrong, how to fix it.
+
+    Never holds the key: positions, lengths and code points only.
+    """
+
+    severity: str
+    problem: Message
+    fix: Message
+    #: A stable name: quotes, spaces, character, more_characters, placeholder, too_short.
+    kind: str
 
 
 def mask_key(key: str | None) -> str:
@@ -20,10 +106,7 @@ def mask_key(key: str | None) -> str:
     """
     if key is not None and not isinstance(key, str):
         # The value itself is never echoed: it may be a key in the wrong wrapper (bytes, a list).
-        raise TypeError(
-            f"mask_key() needs the key as a str: pass the text of the key, not {type(key).__name__}. "
-            f"/ mask_key() 需要字符串形式的密钥，收到的是 {type(key).__name__}。"
-        )
+        raise TypeError(str(NOT_A_STR.format(type=type(key).__name__)))
     key = key.strip() if key else ""
     if not key:
         return "(none)"
@@ -32,3 +115,103 @@ def mask_key(key: str | None) -> str:
     if len(key) - len(prefix) < 12:
         return f"{prefix}…"
     return f"{prefix}…{key[-4:]}"
+
+
+def is_openai_key(key: str) -> bool:
+    """True for a key in one of OpenAI's formats: the kit never sends one to another provider."""
+    return any(pattern.fullmatch(key) for pattern in _OPENAI_KEYS)
+
+
+def key_kind(key: str) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, preset ids) of the provider a key's format points to, or None when unrecognised."""
+    for kind, pattern in PATTERNS:
+        if pattern.fullmatch(key):
+            owners = next((ids for start, ids in KEY_KIND_PRESETS.items() if kind.startswith(start)), ())
+            return kind, owners
+    return None
+
+
+def key_belongs_elsewhere(key: str, preset_id: str) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, owner preset ids) when the key's format says it belongs to another provider than ``preset_id``."""
+    kind = key_kind(unquote_key(key))
+    if kind is None or not kind[1] or preset_id in kind[1]:
+        return None
+    return kind
+
+
+def unquote_key(value: str) -> str:
+    """``value`` without the spaces and quotes around it (the key a learner meant)."""
+    return value.strip().strip(QUOTES).strip()
+
+
+def key_problems(value: str) -> list[KeyProblem]:
+    """Every problem in a key as written (quotes, spaces, odd characters, placeholder, too short)."""
+    found: list[KeyProblem] = []
+    if value[:1] in QUOTES or value[-1:] in QUOTES:
+        found.append(KeyProblem(FAIL, _QUOTED, _QUOTED_FIX, "quotes"))
+        value = value.strip(QUOTES)
+    if value != value.strip():
+        found.append(KeyProblem(WARN, _SPACES, _SPACES_FIX, "spaces"))
+    stripped = value.strip()
+    found.extend(_character_problems(stripped))
+    if PLACEHOLDER.search(stripped):
+        found.append(KeyProblem(FAIL, _PLACEHOLDER_TEXT, _PLACEHOLDER_FIX, "placeholder"))
+    elif 0 < len(stripped) < MIN_KEY_LENGTH:
+        found.append(KeyProblem(WARN, _TOO_SHORT.format(length=len(stripped)), _COPY_AGAIN, "too_short"))
+    return found
+
+
+def _character_problems(key: str) -> list[KeyProblem]:
+    """One problem for each of the first five characters no key has (non-ASCII, control, space)."""
+    odd = [(i, ch) for i, ch in enumerate(key, start=1) if not (ch.isascii() and ch.isprintable() and not ch.isspace())]
+    found = []
+    for position, ch in odd[:5]:
+        ascii_form = unicodedata.normalize("NFKC", ch)
+        if ascii_form.isascii() and ascii_form.strip() and len(ascii_form) == 1:
+            fix = _RETYPE_FIX.format(position=position, ascii=ascii_form)
+        else:
+            fix = _DELETE_FIX.format(position=position)
+        name = unicodedata.name(ch, "a control character")
+        problem = _CHARACTER.format(position=position, length=len(key), code=ord(ch), name=name)
+        found.append(KeyProblem(FAIL, problem, fix, "character"))
+    if len(odd) > 5:
+        found.append(KeyProblem(FAIL, _MORE.format(count=len(odd) - 5), _COPY_AGAIN, "more_characters"))
+    return found
+
+
+def unsendable_key(key: str | None, source: str) -> Message | None:
+    """The error for a key no HTTP header can carry (control characters, non-ASCII), else None.
+
+    Sent as it is, such a key makes httpx fail with the key in its message
+    (``Illegal header value b'Bearer sk-...'``), so ``get_client()`` refuses it first.
+    ``source`` is the banner's (``environment``, ``.env``, ``DEEPSEEK_API_KEY, .env``...).
+    """
+    if not key or all(" " <= ch <= "~" for ch in key):
+        return None
+    variable = source.split(", ")[0] if ", " in source else "OPENAI_API_KEY"
+    found = [p for p in key_problems(key) if p.kind == "character"]
+    fields = {"variable": variable, "masked": repr(mask_key(key)), "source": source}
+    if not found:
+        return _fill(UNSENDABLE, problem=_NON_ASCII, **fields)
+    return _fill(UNSENDABLE_FIX, problem=found[0].problem, fix=found[0].fix, **fields)
+
+
+def _fill(template: Message, **fields: object) -> Message:
+    """``template`` filled with ``fields``; Message fields are filled in the matching language."""
+    en = {name: value.en if isinstance(value, Message) else value for name, value in fields.items()}
+    zh = {name: value.zh if isinstance(value, Message) else value for name, value in fields.items()}
+    return Message(template.en.format(**en), template.zh.format(**zh))
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with every known secret and every key-like string masked, and URL credentials hidden.
+
+    The one redaction of the kit: pass the secrets you know (the configured keys) as
+    ``secrets``; key formats from :data:`PATTERNS` are masked whether passed or not.
+    """
+    known = {form for value in secrets if value for form in (value, value.strip(), unquote_key(value))}
+    for secret in sorted((s for s in known if len(s) >= MIN_SECRET_LENGTH), key=len, reverse=True):
+        text = text.replace(secret, mask_key(unquote_key(secret)))
+    for _, pattern in PATTERNS:
+        text = pattern.sub(lambda m: mask_key(m.group(0)), text)
+    return mask_credentials(text)

@@ -12,27 +12,19 @@ the matching line, which puts the key into the very logs we want to keep it out 
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .keys import mask_key
+from .keys import PATTERNS, mask_key, redact
+from .messages import message
 from .utf16 import utf16_codec
 
-# (name, pattern). Order matters only for the label; every match is reported once.
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("OpenAI project/service/admin key", re.compile(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}")),
-    # Bounded before the marker: unbounded, a long line of "sk-" made it backtrack quadratically.
-    ("OpenAI key (watermarked)", re.compile(r"sk-[A-Za-z0-9_-]{8,200}T3BlbkFJ[A-Za-z0-9_-]{8,}")),
-    ("OpenAI legacy key", re.compile(r"\bsk-[A-Za-z0-9]{48}\b")),
-    ("Anthropic key", re.compile(r"sk-ant-[A-Za-z0-9_-]{20,}")),
-    ("OpenRouter key", re.compile(r"sk-or-v1-[a-f0-9]{64}")),
-    ("Compatible-provider key (sk- + 32 hex: DeepSeek, DashScope, SiliconFlow, Moonshot...)", re.compile(r"\bsk-[a-f0-9]{32}\b")),
-    ("Zhipu key", re.compile(r"\b[a-f0-9]{32}\.[A-Za-z0-9]{16}\b")),
-    ("Groq key", re.compile(r"\bgsk_[A-Za-z0-9]{40,}\b")),
-]
+__all__ = ["PATTERNS", "Finding", "main", "redact", "scan_files", "scan_text"]
+
+FOUND = message("{count} possible key(s) found. Remove them, rotate any real key, and keep keys in .env.",
+                "发现 {count} 个疑似密钥：请删除，并轮换真实密钥，密钥只放在 .env 中。")
 
 # Files we never read: binaries and the like.
 _SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".pdf", ".zip", ".gz", ".whl"}
@@ -66,20 +58,6 @@ def scan_text(text: str, path: str = "<text>") -> list[Finding]:
     return findings
 
 
-_URL_CREDENTIALS = re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+@")
-
-
-def redact(text: str) -> str:
-    """``text`` with every key-like string masked and every ``user:password@`` in a URL hidden.
-
-    For text we do not control (a server's error message, a proxy error, a setting a learner
-    typed into the wrong variable) before it is shown.
-    """
-    for _, pattern in PATTERNS:
-        text = pattern.sub(lambda m: mask_key(m.group(0)), text)
-    return _URL_CREDENTIALS.sub("***:***@", text)
-
-
 def scan_files(paths: Iterable[str | Path]) -> Iterator[Finding]:
     """Scan files (UTF-8 or UTF-16 text); unreadable, binary or huge files are skipped."""
     for path in map(Path, paths):
@@ -102,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     for finding in findings:
         print(finding)
     if findings:
-        print(
-            f"{len(findings)} possible key(s) found. Remove them, rotate any real key, and keep keys in .env. "
-            f"/ 发现 {len(findings)} 个疑似密钥：请删除，并轮换真实密钥，密钥只放在 .env 中。"
-        )
+        print(FOUND.format(count=len(findings)))
         return 1
     return 0
 
