@@ -27,7 +27,7 @@ import openai
 import pydantic
 from openai.types.chat import ChatCompletion
 
-from .secrets_scan import redact
+from .keys import redact
 
 #: The rungs, best first.
 RUNGS: tuple[str, ...] = ("schema", "json_object", "prompt")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import openai
 
+from ..keys import redact
 from ..messages import Message, message
 
 # Advice per situation, in both languages.
@@ -114,8 +115,6 @@ def _situation(error: BaseException) -> str:
 
 def _message(error: BaseException) -> str:
     """The error's own words, with anything key-like or a proxy password masked."""
-    from ..secrets_scan import redact
-
     return redact(_raw_message(error))
 
 
