@@ -56,7 +56,7 @@ LABELS: dict[str, Message] = {
     "vision": message("Image input", "图像输入"),
     "max_completion_tokens": message("max_completion_tokens", "max_completion_tokens 参数"),
     "max_tokens": message("max_tokens (older name)", "max_tokens（旧参数名）"),
-    "responses_api": message("Responses API (POST /responses)", "Responses API（POST /responses）"),
+    "responses_api": message("Responses API (POST /responses)", "Responses API 接口（POST /responses）"),
 }
 UNKNOWN_CHECK = message("Unknown check {name!r}; use one of: {checks}.", "未知的检查项 {name!r}；请使用其中之一：{checks}。")
 HEADING = message("What {model} at {url} supports:", "{url} 上的 {model} 支持：")

@@ -81,7 +81,7 @@ NO_PRICE = message(
     "费用：无（helpers.costs.PRICES 里没有 '{model}' 的价格；添加后就能估算）",
 )
 LATENCY = message("first token {first} · total {total:.2f} s", "首个 token {first} · 总计 {total:.2f} 秒")
-FINISH = message("finish_reason: {reason}", "finish_reason：{reason}")
+FINISH = message("finish_reason: {reason}", "结束原因（finish_reason）：{reason}")
 LENGTH = message("Cut off by the token limit: move Max tokens up.", "回复被 token 上限截断了：把“最多 token”调大。")
 SESSION = message(
     "this playground so far: requests {requests} · in {input} · out {output} tokens · ≈ ${cost:.6f}",
