@@ -24,6 +24,7 @@ from ..messages import EN, ZH, Message, reader_language
 from ..probe import Capabilities
 from . import labels as T
 from .errors import explain_error
+from .meter import error_html, meter_html
 from .parts import ERROR, LABEL_STYLE, SMALL, Panel, SessionTotals, Turn, available_models, classed, in_kernel, pre, said
 from .schema import EXAMPLE_SCHEMA, SchemaProblem, check_reply, parse_schema, schema_name, strict_problems
 from .stream import StreamResult, stream_chat
@@ -89,15 +90,15 @@ class Playground:
     def _build(self, names: list[str], model: str, vision_model: str, role: str) -> None:
         L, full = self._t, widgets.Layout(width="100%")
         self.model = classed(widgets.Dropdown(options=names, value=model if model in names else names[0],
-                                               description=L(T.MODEL), style=LABEL_STYLE), "kit-model")
+                                              description=L(T.MODEL), style=LABEL_STYLE), "kit-model")
         self.temperature = classed(widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.1,
-                                                        description=L(T.TEMPERATURE), style=LABEL_STYLE),
+                                                       description=L(T.TEMPERATURE), style=LABEL_STYLE),
                                    "kit-temperature")
         self.max_tokens = classed(widgets.IntSlider(value=1024, min=16, max=4096, step=16,
-                                                     description=L(T.MAX_TOKENS), style=LABEL_STYLE),
+                                                    description=L(T.MAX_TOKENS), style=LABEL_STYLE),
                                   "kit-max-tokens")
         self.role = classed(widgets.Dropdown(options=["developer", "system"], value=role,
-                                              description=L(T.ROLE), style=LABEL_STYLE), "kit-role")
+                                             description=L(T.ROLE), style=LABEL_STYLE), "kit-role")
         self.system = classed(widgets.Textarea(placeholder=L(T.SYSTEM), layout=full), "kit-system")
         self.prompt = classed(widgets.Textarea(placeholder=L(T.PROMPT), layout=full), "kit-prompt")
         self.send_button = classed(widgets.Button(description=L(T.SEND), button_style="primary"), "kit-send")
@@ -114,7 +115,7 @@ class Playground:
         self.json_mode = classed(widgets.ToggleButtons(
             options=[(L(T.MODE_SCHEMA), "schema"), (L(T.MODE_OBJECT), "json_object")], value="schema"), "kit-json-mode")
         self.json_schema = classed(widgets.Textarea(value=json.dumps(EXAMPLE_SCHEMA, indent=2),
-                                                     layout=widgets.Layout(width="100%", height="16em")), "kit-json-schema")
+                                                    layout=widgets.Layout(width="100%", height="16em")), "kit-json-schema")
         self.json_prompt = classed(widgets.Textarea(value=L(T.JSON_PROMPT), layout=full), "kit-json-prompt")
         self.json_send = classed(widgets.Button(description=L(T.SEND), button_style="primary"), "kit-json-send")
         self.json_result = classed(widgets.HTML(layout=full), "kit-json-result")
@@ -125,15 +126,15 @@ class Playground:
                                  self.json_panel.answer, self.json_result, self.json_panel.meter])
 
         self.vision_model = classed(widgets.Dropdown(options=names, value=vision_model if vision_model in names
-                                                      else names[0], description=L(T.MODEL), style=LABEL_STYLE),
+                                                     else names[0], description=L(T.MODEL), style=LABEL_STYLE),
                                     "kit-image-model")
         self.upload = classed(widgets.FileUpload(accept="image/*", multiple=False, description=L(T.UPLOAD)),
-                               "kit-image-upload")
+                              "kit-image-upload")
         self.preview = classed(widgets.Image(layout=widgets.Layout(max_width="240px")), "kit-image-preview")
         self.image_info = classed(widgets.HTML(), "kit-image-info")
         self.detail = classed(widgets.ToggleButtons(options=["auto", "low", "high"], value="auto",
-                                                     description=L(T.DETAIL), style=LABEL_STYLE),
-                             "kit-image-detail")
+                                                    description=L(T.DETAIL), style=LABEL_STYLE),
+                            "kit-image-detail")
         self.image_prompt = classed(widgets.Textarea(value=L(T.IMAGE_PROMPT), layout=full), "kit-image-prompt")
         self.image_send = classed(widgets.Button(description=L(T.SEND), button_style="primary"), "kit-image-send")
         self.image_panel = Panel("kit-image-")
@@ -145,7 +146,7 @@ class Playground:
                                   self.image_send, self.image_panel.answer, self.image_panel.meter])
 
         self.widget = classed(widgets.Tab(children=[chat_tab, json_tab, image_tab],
-                                           titles=[L(T.CHAT), L(T.JSON_TAB), L(T.IMAGE)]), "kit-playground")
+                                          titles=[L(T.CHAT), L(T.JSON_TAB), L(T.IMAGE)]), "kit-playground")
         self._send_buttons = (self.send_button, self.json_send, self.image_send)
 
     def _ipython_display_(self) -> None:
@@ -234,37 +235,13 @@ class Playground:
         return result
 
     def _meter(self, result: StreamResult, with_session: bool) -> str:
-        L = self._t
-        first = L(T.NONE) if result.first_token_s is None else L(T.SECONDS, value=result.first_token_s)
-        parts = [
-            L(T.NO_USAGE) if result.input_tokens is None
-            else L(T.TOKENS_ESTIMATED if result.estimated else T.TOKENS,
-                   input=result.input_tokens, output=result.output_tokens),
-            L(T.NO_PRICE, model=result.model) if result.cost is None else L(T.COST, cost=result.cost),
-            L(T.LATENCY, first=first, total=result.total_s or 0.0),
-            L(T.FINISH, reason=result.finish_reason or L(T.NONE)),
-        ]
-        lines = [" · ".join(parts)]
-        if result.finish_reason == "length":
-            lines.append(L(T.LENGTH))
-        if with_session:
-            total = self.session
-            unpriced = L(T.SESSION_UNPRICED, unpriced=total.unpriced) if total.unpriced else ""
-            lines.append(L(T.SESSION, requests=total.requests, input=total.input_tokens,
-                                             output=total.output_tokens, cost=total.cost) + unpriced)
-        return SMALL.format("<br>".join(html.escape(line) for line in lines))
+        return meter_html(result, self.lang, self.session if with_session else None)
 
     def _fail(self, panel: Panel, kind: str, prompt: str, error: BaseException, before: str) -> Turn:
         """Show ``error`` in ``panel`` (after the text streamed so far); nothing else changes."""
-        L, info = self._t, explain_error(error, self.lang)
-        head = " · ".join([info.kind]
-                          + ([f"{L(T.ERROR_STATUS)} {info.status}"] if info.status else [])
-                          + ([f"{L(T.ERROR_CODE)} {info.code}"] if info.code else []))
-        lines = [f"⚠ {head}", info.message, f"{L(T.WHAT_TO_DO)} {info.advice}"]
-        if kind == "chat":
-            lines.append(L(T.KEPT))
-        shown = said(L(T.ASSISTANT), panel.partial) if panel.partial else ""
-        panel.answer.value = before + shown + ERROR.format("<br>".join(html.escape(line) for line in lines))
+        info = explain_error(error, self.lang)
+        shown = said(self._t(T.ASSISTANT), panel.partial) if panel.partial else ""
+        panel.answer.value = before + shown + error_html(info, self.lang, kept=kind == "chat")
         panel.meter.value = ""
         return Turn(kind or "unknown", prompt, error=info)
 
