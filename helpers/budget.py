@@ -15,6 +15,22 @@ from contextlib import contextmanager
 from typing import Any
 
 from .costs import estimate_cost, usage_of
+from .messages import message
+
+BAD_LIMIT = message(
+    "limit_usd must be a finite number of US dollars >= 0 (for example 0.05), got {limit!r}.",
+    "limit_usd 必须是大于等于 0 的有限美元金额（例如 0.05），收到 {limit!r}。",
+)
+REFUSED = message(
+    "Refused: this call may cost up to ${worst:.6f} but only ${left:.6f} of ${limit:.6f} is left. "
+    "Raise the limit or lower max_completion_tokens.",
+    "已拒绝：本次调用最多可能花费 ${worst:.6f}，而 ${limit:.6f} 的预算只剩 ${left:.6f}。"
+    "请提高预算，或调低 max_completion_tokens。",
+)
+BAD_COUNT = message(
+    "{name} must be a whole number >= {low}, got {value!r}: the guard needs it to reserve the worst case.",
+    "{name} 必须是大于等于 {low} 的整数，收到 {value!r}：预算守卫要用它预留最坏情况的花费。",
+)
 
 
 class BudgetExceeded(RuntimeError):
@@ -27,10 +43,7 @@ class BudgetGuard:
     def __init__(self, limit_usd: float) -> None:
         # NaN would compare False with everything and so never refuse: it is rejected too.
         if isinstance(limit_usd, bool) or not isinstance(limit_usd, (int, float)) or not 0 <= limit_usd < math.inf:
-            raise ValueError(
-                f"limit_usd must be a finite number of US dollars >= 0 (for example 0.05), got {limit_usd!r}. "
-                f"/ limit_usd 必须是大于等于 0 的有限美元金额（例如 0.05），收到 {limit_usd!r}。"
-            )
+            raise ValueError(str(BAD_LIMIT.format(limit=limit_usd)))
         self.limit = float(limit_usd)
         self.spent = 0.0
         self.reserved = 0.0
@@ -54,11 +67,7 @@ class BudgetGuard:
             if self.spent + self.reserved + worst > self.limit:
                 self.refused += 1
                 left = self.limit - self.spent - self.reserved
-                raise BudgetExceeded(
-                    f"Refused: this call may cost up to ${worst:.6f} but only ${left:.6f} of ${self.limit:.6f} is left. "
-                    f"Raise the limit or lower max_completion_tokens. / 已拒绝：本次调用最多可能花费 ${worst:.6f}，"
-                    f"预算只剩 ${left:.6f}。"
-                )
+                raise BudgetExceeded(str(REFUSED.format(worst=worst, left=left, limit=self.limit)))
             self.reserved += worst
         slot: dict[str, Any] = {}
         try:
@@ -79,10 +88,7 @@ class BudgetGuard:
 
         for name, value, low in (("max_completion_tokens", max_completion_tokens, 1), ("n", params.get("n", 1), 1)):
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(
-                    f"{name} must be a whole number >= {low}, got {value!r}: the guard needs it to reserve the worst case. "
-                    f"/ {name} 必须是大于等于 {low} 的整数，收到 {value!r}：预算守卫要用它预留最坏情况的花费。"
-                )
+                raise ValueError(str(BAD_COUNT.format(name=name, low=low, value=value)))
         choices = params.get("n") or 1
         with self.reserve(model, count_message_tokens(messages), max_completion_tokens * choices) as slot:
             slot["response"] = client.chat.completions.create(

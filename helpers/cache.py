@@ -26,6 +26,24 @@ import pydantic
 from openai.types.chat import ChatCompletion
 from openai.types.responses import Response
 
+from .messages import message
+
+BAD_FOLDER = message(
+    "Cannot use {folder} as the cache folder ({error}): give a folder you can write to, or None to cache in memory only.",
+    "无法把 {folder} 用作缓存文件夹（{error}）：请换一个可写的文件夹，或传 None 只在内存中缓存。",
+)
+NOT_JSON = message(
+    "Only JSON-serialisable requests can be cached ({error}): use plain dicts, lists, str and numbers; "
+    "call the SDK directly for a pydantic response_format.",
+    "只有可 JSON 序列化的请求才能缓存（{error}）：请只用字典、列表、字符串和数字；pydantic 格式请直接调用 SDK。",
+)
+NOT_WRITTEN = message(
+    "Could not write the cache entry to {folder} ({error}); it is kept in memory only. Check that the folder is writable.",
+    "无法把缓存写入 {folder}（{error}），本条只保存在内存中；请检查文件夹是否可写。",
+)
+NO_STREAM = message("Streaming calls cannot be cached; call without stream=True.",
+                    "流式调用无法缓存；请不要传 stream=True。")
+
 _TYPES = {"chat": ChatCompletion, "responses": Response}
 #: The name of an entry's file: the SHA-256 key (see :meth:`ResponseCache.key`) in lower-case hex.
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json")
@@ -40,11 +58,7 @@ class ResponseCache:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise ValueError(
-                    f"Cannot use {self.folder} as the cache folder ({exc.strerror}): give a folder you can write to, "
-                    f"or None to cache in memory only. / 无法把 {self.folder} 用作缓存文件夹（{exc.strerror}）："
-                    f"请换一个可写的文件夹，或传 None 只在内存中缓存。"
-                ) from None
+                raise ValueError(str(BAD_FOLDER.format(folder=self.folder, error=exc.strerror))) from None
         self._memory: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self.hits = 0
@@ -56,11 +70,7 @@ class ResponseCache:
         try:
             text = json.dumps({"api": api, "base_url": base_url, "request": request}, sort_keys=True, ensure_ascii=False)
         except TypeError as exc:
-            raise TypeError(
-                f"Only JSON-serialisable requests can be cached ({exc}): use plain dicts, lists, str and numbers; "
-                f"call the SDK directly for a pydantic response_format. / 只有可 JSON 序列化的请求才能缓存："
-                f"请只用字典、列表、字符串和数字；pydantic 格式请直接调用 SDK。"
-            ) from None
+            raise TypeError(str(NOT_JSON.format(error=exc))) from None
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def _load(self, key: str) -> dict[str, Any] | None:
@@ -98,16 +108,11 @@ class ResponseCache:
         except OSError as exc:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
-            warnings.warn(
-                f"Could not write the cache entry to {self.folder} ({exc.strerror}); it is kept in memory only. "
-                f"Check that the folder is writable. / 无法把缓存写入 {self.folder}（{exc.strerror}），"
-                f"本条只保存在内存中；请检查文件夹是否可写。",
-                stacklevel=4,
-            )
+            warnings.warn(str(NOT_WRITTEN.format(folder=self.folder, error=exc.strerror)), stacklevel=4)
 
     def _call(self, api: str, client: Any, request: dict[str, Any]) -> tuple[Any, bool]:
         if request.get("stream"):
-            raise ValueError("Streaming calls cannot be cached; call without stream=True. / 流式调用无法缓存。")
+            raise ValueError(str(NO_STREAM))
         key = self.key(api, str(client.base_url), request)
         data = self._load(key)
         cached = None

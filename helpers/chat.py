@@ -21,28 +21,38 @@ import openai
 from openai.types.chat import ChatCompletion
 
 from .client import settings
+from .messages import message
 
 #: One Chat Completions message, e.g. ``{"role": "user", "content": "Hi"}``.
 Message = dict[str, Any]
 
-_NO_STREAM = (
+NO_STREAM = message(
     "ask()/Conversation return the whole reply, so they do not stream: call "
-    "client.chat.completions.create(..., stream=True) yourself (lesson 02, streaming). / "
+    "client.chat.completions.create(..., stream=True) yourself (lesson 02, streaming).",
     "ask()/Conversation 返回完整回复，不支持流式：请直接调用 "
-    "client.chat.completions.create(..., stream=True)（见第 02 课“流式输出”）。"
+    "client.chat.completions.create(..., stream=True)（见第 02 课“流式输出”）。",
+)
+NOT_TEXT = message(
+    "{name} must be a str (the text to send), got {kind}; use str(...) or an f-string to turn a value into text.",
+    "{name} 必须是字符串（要发送的文本），收到的是 {kind}；请用 str(...) 或 f-string 转成文本。",
+)
+EMPTY = message("{name} is empty: write some text to send.", "{name} 是空的：请写上要发送的内容。")
+NOT_HISTORY = message(
+    "history must be a list of message dicts such as [{{'role': 'user', 'content': 'Hi'}}], got {kind}.",
+    "history 必须是消息字典的列表，例如 [{{'role': 'user', 'content': 'Hi'}}]，收到的是 {kind}。",
+)
+NOT_A_CLIENT = message(
+    "The first argument must be the client from helpers.get_client() (an openai.OpenAI), got {kind}.",
+    "第一个参数必须是 helpers.get_client() 返回的客户端（openai.OpenAI），收到的是 {kind}。",
 )
 
 
 def _check_text(name: str, value: object) -> None:
     """A prompt must be non-empty text: catch ``None``, numbers and lists before they are sent."""
     if not isinstance(value, str):
-        raise TypeError(
-            f"{name} must be a str (the text to send), got {type(value).__name__}; use str(...) or an f-string "
-            f"to turn a value into text. / {name} 必须是字符串，收到的是 {type(value).__name__}；"
-            f"请用 str(...) 或 f-string 转成文本。"
-        )
+        raise TypeError(str(NOT_TEXT.format(name=name, kind=type(value).__name__)))
     if not value.strip():
-        raise ValueError(f"{name} is empty: write some text to send. / {name} 是空的：请写上要发送的内容。")
+        raise ValueError(str(EMPTY.format(name=name)))
 
 
 def build_messages(
@@ -56,10 +66,7 @@ def build_messages(
     if system is not None:
         _check_text("system", system)
     if isinstance(history, (str, bytes, Mapping)):
-        raise TypeError(
-            "history must be a list of message dicts such as [{'role': 'user', 'content': 'Hi'}], "
-            f"got {type(history).__name__}. / history 必须是消息字典的列表，收到的是 {type(history).__name__}。"
-        )
+        raise TypeError(str(NOT_HISTORY.format(kind=type(history).__name__)))
     messages: list[Message] = []
     if system is not None:
         messages.append({"role": "system", "content": system})
@@ -77,12 +84,9 @@ def complete(
 ) -> ChatCompletion:
     """One non-streamed chat completion; ``model`` defaults to the configured ``OPENAI_MODEL``."""
     if params.get("stream"):
-        raise ValueError(_NO_STREAM)
+        raise ValueError(str(NO_STREAM))
     if isinstance(client, type) or not hasattr(client, "chat"):
-        raise TypeError(
-            f"The first argument must be the client from helpers.get_client() (an openai.OpenAI), got "
-            f"{type(client).__name__}. / 第一个参数必须是 helpers.get_client() 返回的客户端，收到的是 {type(client).__name__}。"
-        )
+        raise TypeError(str(NOT_A_CLIENT.format(kind=type(client).__name__)))
     return client.chat.completions.create(
         model=model or settings().model,
         messages=messages,  # type: ignore[arg-type]
@@ -134,7 +138,7 @@ class Conversation:
         **params: Any,
     ) -> None:
         if params.get("stream"):
-            raise ValueError(_NO_STREAM)
+            raise ValueError(str(NO_STREAM))
         if system is not None:
             _check_text("system", system)
         self.client = client
@@ -153,7 +157,7 @@ class Conversation:
         """
         _check_text("text", text)
         if params.get("stream"):
-            raise ValueError(_NO_STREAM)
+            raise ValueError(str(NO_STREAM))
         merged = {**self.params, **params}
         model = merged.pop("model", self.model)
         self.messages.append({"role": "user", "content": text})

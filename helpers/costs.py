@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .messages import message
+
 #: When the price table was last checked against the public pricing page.
 PRICES_CHECKED = "2026-11-27"
 
@@ -37,23 +39,36 @@ PRICES: dict[str, Price] = {
 }
 
 
+NO_PRICE = message(
+    "No price for model {model!r}. Add it with helpers.costs.PRICES[name] = Price(input, cached_input, output) "
+    "(USD per 1M tokens).",
+    "价格表里没有模型 {model!r}：请用 helpers.costs.PRICES[name] = Price(input, cached_input, output) 添加"
+    "（单位：美元 / 百万 token）。",
+)
+NOT_A_NAME = message("The model name must be a str such as 'gpt-5.4-mini', got {kind}.",
+                     "模型名必须是字符串（例如 'gpt-5.4-mini'），收到的是 {kind}。")
+BAD_TOKENS = message("{name} must be a whole number >= 0, got {value!r}.", "{name} 必须是大于等于 0 的整数，收到 {value!r}。")
+CACHED_ABOVE = message("cached_tokens cannot exceed input_tokens: check the two counts.",
+                       "cached_tokens 不能大于 input_tokens：请检查这两个数。")
+NO_USAGE = message(
+    "This response has no usage: pass the object that create() returned; for a stream, set "
+    "stream_options={{'include_usage': True}} and record the last chunk.",
+    "该响应没有 usage 信息：请传入 create() 返回的对象；流式调用请设置 "
+    "stream_options={{'include_usage': True}} 并记录最后一个 chunk。",
+)
+
+
 class UnknownPriceError(KeyError):
     """The model is not in the price table."""
 
     def __str__(self) -> str:
-        return (
-            f"No price for model {self.args[0]!r}. Add it with helpers.costs.PRICES[name] = Price(input, cached_input, "
-            f"output) (USD per 1M tokens). / 价格表里没有模型 {self.args[0]!r}，请用 PRICES[name] = Price(...) 添加。"
-        )
+        return str(NO_PRICE.format(model=self.args[0]))
 
 
 def price_for(model: str) -> Price:
     """The price of ``model``; a dated snapshot name (``gpt-5.4-mini-2026-03-17``) uses its family's."""
     if not isinstance(model, str):
-        raise TypeError(
-            f"The model name must be a str such as 'gpt-5.4-mini', got {type(model).__name__}. "
-            f"/ 模型名必须是字符串（例如 'gpt-5.4-mini'），收到的是 {type(model).__name__}。"
-        )
+        raise TypeError(str(NOT_A_NAME.format(kind=type(model).__name__)))
     if model in PRICES:
         return PRICES[model]
     # Only a dated snapshot shares its family's price: "gpt-5.4-mni" (a typo) is not "gpt-5.4".
@@ -67,9 +82,9 @@ def estimate_cost(model: str, input_tokens: int, output_tokens: int, cached_toke
     """Estimated US dollars for one call (cached input tokens are billed at the cached rate)."""
     for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens), ("cached_tokens", cached_tokens)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}. / {name} 必须是大于等于 0 的整数，收到 {value!r}。")
+            raise ValueError(str(BAD_TOKENS.format(name=name, value=value)))
     if cached_tokens > input_tokens:
-        raise ValueError("cached_tokens cannot exceed input_tokens: check the two counts. / cached_tokens 不能大于 input_tokens。")
+        raise ValueError(str(CACHED_ABOVE))
     price = price_for(model)
     fresh = input_tokens - cached_tokens
     return (fresh * price.input + cached_tokens * price.cached_input + output_tokens * price.output) / 1_000_000
@@ -94,11 +109,7 @@ def usage_of(response: Any) -> UsageRecord:
     """A :class:`UsageRecord` from a Chat Completions or Responses result."""
     usage = getattr(response, "usage", None)
     if usage is None:
-        raise ValueError(
-            "This response has no usage: pass the object that create() returned; for a stream, set "
-            "stream_options={'include_usage': True} and record the last chunk. / 该响应没有 usage 信息："
-            "请传入 create() 返回的对象；流式调用请设置 stream_options={'include_usage': True} 并记录最后一个 chunk。"
-        )
+        raise ValueError(str(NO_USAGE.format()))
     if hasattr(usage, "prompt_tokens"):  # Chat Completions
         details = getattr(usage, "prompt_tokens_details", None)
         cached = getattr(details, "cached_tokens", 0) or 0

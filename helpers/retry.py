@@ -16,6 +16,24 @@ from typing import Any, TypeVar
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from .messages import message
+
+NO_EXTRA_HEADERS = message(
+    "call_with_retries() needs an SDK method such as client.chat.completions.create as fn (it adds extra_headers "
+    "to each try), but {name}() takes no extra_headers argument. Pass the method itself and its arguments: "
+    "call_with_retries(client.chat.completions.create, model=..., messages=...).",
+    "fn 必须是 SDK 方法（例如 client.chat.completions.create，每次尝试都会加上 extra_headers），但 {name}() "
+    "不接受 extra_headers 参数；请把方法本身和参数分别传入：call_with_retries(client.chat.completions.create, "
+    "model=..., messages=...)。",
+)
+NOT_CALLABLE = message(
+    "call_with_retries() needs the SDK method itself, e.g. client.chat.completions.create (no parentheses), got {kind}.",
+    "第一个参数应是 SDK 方法本身，例如 client.chat.completions.create（不加括号），收到的是 {kind}。",
+)
+BAD_ATTEMPTS = message("attempts must be a whole number >= 1, got {value!r}.", "attempts 必须是大于等于 1 的整数，收到 {value!r}。")
+BAD_MAX_WAIT = message("max_wait must be a number of seconds from 0 to 3600, got {value!r}.",
+                       "max_wait 必须是 0 到 3600 之间的秒数，收到 {value!r}。")
+
 T = TypeVar("T")
 #: Like the SDK: a server's retry-after is honoured up to 120 s; asked to wait longer, give up.
 MAX_RETRY_AFTER = 120.0
@@ -83,13 +101,7 @@ def _takes_extra_headers(fn: Callable[..., Any]) -> bool:
 
 def _not_an_sdk_method(fn: Callable[..., Any]) -> TypeError:
     name = getattr(fn, "__qualname__", type(fn).__name__)
-    return TypeError(
-        f"call_with_retries() needs an SDK method such as client.chat.completions.create as fn (it adds "
-        f"extra_headers to each try), but {name}() takes no extra_headers argument. Pass the method itself and "
-        f"its arguments: call_with_retries(client.chat.completions.create, model=..., messages=...). "
-        f"/ fn 必须是 SDK 方法（例如 client.chat.completions.create），{name}() 不接受 extra_headers 参数；"
-        f"请把方法本身和参数分别传入。"
-    )
+    return TypeError(str(NO_EXTRA_HEADERS.format(name=name)))
 
 
 def call_with_retries(fn: Callable[..., T], *args: Any, attempts: int = 4, max_wait: float = 8.0, **kwargs: Any) -> T:
@@ -101,14 +113,11 @@ def call_with_retries(fn: Callable[..., T], *args: Any, attempts: int = 4, max_w
     unchanged when every try fails or the error is not transient.
     """
     if not callable(fn):
-        raise TypeError(
-            f"call_with_retries() needs the SDK method itself, e.g. client.chat.completions.create (no parentheses), "
-            f"got {type(fn).__name__}. / 第一个参数应是 SDK 方法本身（不加括号），收到的是 {type(fn).__name__}。"
-        )
+        raise TypeError(str(NOT_CALLABLE.format(kind=type(fn).__name__)))
     if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
-        raise ValueError(f"attempts must be a whole number >= 1, got {attempts!r}. / attempts 必须是大于等于 1 的整数。")
+        raise ValueError(str(BAD_ATTEMPTS.format(value=attempts)))
     if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or not 0 <= max_wait <= 3600:
-        raise ValueError(f"max_wait must be a number of seconds from 0 to 3600, got {max_wait!r}. / max_wait 必须是 0 到 3600 之间的秒数。")
+        raise ValueError(str(BAD_MAX_WAIT.format(value=max_wait)))
     if not _takes_extra_headers(fn):
         raise _not_an_sdk_method(fn)
     retrying = Retrying(

@@ -27,7 +27,8 @@ import openai
 import pydantic
 from openai.types.chat import ChatCompletion
 
-from .secrets_scan import redact
+from .keys import redact
+from .messages import message
 
 #: The rungs, best first.
 RUNGS: tuple[str, ...] = ("schema", "json_object", "prompt")
@@ -41,6 +42,27 @@ NEXT_RUNG: tuple[type[Exception], ...] = (
     openai.UnprocessableEntityError,  # 422: how some compatible servers reject a format
     ValueError,  # json.JSONDecodeError, pydantic.ValidationError, no JSON object in the reply
 )
+
+
+STOPPED = message("The '{rung}' rung stopped the ladder (a lower rung cannot fix this):",
+                  "'{rung}' 这一级终止了阶梯（换下一级也解决不了）：")
+NO_RUNG = message("No rung produced a valid {model}:", "每一级都没能得到合法的 {model}：")
+NOT_A_MODEL = message(
+    "schema_model must be a pydantic model class (class Answer(BaseModel): ...; pass Answer, not Answer() "
+    "and not a dict), got {got}.",
+    "schema_model 必须是 pydantic 模型类本身（class Answer(BaseModel): ...；传 Answer，不要传 Answer() 或字典），"
+    "收到的是 {got}。",
+)
+NOT_MESSAGES = message(
+    "messages must be a list of message dicts such as [{{'role': 'user', 'content': '...'}}], got {kind}.",
+    "messages 必须是消息字典的列表，例如 [{{'role': 'user', 'content': '...'}}]，收到的是 {kind}。",
+)
+LADDER_STR = message("ladder must be a sequence of rungs, e.g. ladder=({rung!r},), not a single str.",
+                     "ladder 必须是由各级组成的序列，例如 ladder=({rung!r},)，不能是单个字符串。")
+LADDER_BAD = message("ladder must be a non-empty sequence of {rungs}, got {got!r}.",
+                     "ladder 必须是非空序列，只能包含 {rungs}，收到 {got!r}。")
+NO_STREAM = message("structured() needs whole replies: do not pass stream=True.",
+                    "structured() 需要完整的回复：请不要传 stream=True。")
 
 
 class StructuredOutputError(RuntimeError):
@@ -98,12 +120,11 @@ def describe(error: BaseException) -> str:
 
 def _stop(rung: str, reason: str, attempts: list[tuple[str, str]]) -> StructuredOutputError:
     attempts.append((rung, reason))
-    lines = "\n".join(f"- {name}: {said}" for name, said in attempts)
-    return StructuredOutputError(
-        f"The '{rung}' rung stopped the ladder (a lower rung cannot fix this). / "
-        f"'{rung}' 这一级终止了阶梯（换下一级也解决不了）：\n{lines}",
-        attempts,
-    )
+    return StructuredOutputError(f"{STOPPED.format(rung=rung)}\n{_listed(attempts)}", attempts)
+
+
+def _listed(attempts: list[tuple[str, str]]) -> str:
+    return "\n".join(f"- {name}: {said}" for name, said in attempts)
 
 
 def _check_choice(completion: ChatCompletion, rung: str, attempts: list[tuple[str, str]]) -> str:
@@ -193,25 +214,17 @@ def structured(
     network) propagate unchanged.
     """
     if not (isinstance(schema_model, type) and issubclass(schema_model, pydantic.BaseModel)):
-        raise TypeError(
-            f"schema_model must be a pydantic model class (class Answer(BaseModel): ...; pass Answer, not Answer() "
-            f"and not a dict), got {schema_model!r:.60}. / schema_model 必须是 pydantic 模型类本身（传 Answer，"
-            f"不要传 Answer() 或字典）。"
-        )
+        raise TypeError(str(NOT_A_MODEL.format(got=f"{schema_model!r:.60}")))
     if isinstance(messages, (str, bytes, Mapping)):
-        raise TypeError(
-            "messages must be a list of message dicts such as [{'role': 'user', 'content': '...'}], "
-            f"got {type(messages).__name__}. / messages 必须是消息字典的列表，收到的是 {type(messages).__name__}。"
-        )
+        raise TypeError(str(NOT_MESSAGES.format(kind=type(messages).__name__)))
     if isinstance(ladder, str):
-        raise ValueError(f"ladder must be a sequence of rungs, e.g. ladder=({ladder!r},), not a single str. "
-                         f"/ ladder 必须是序列，例如 ladder=({ladder!r},)。")
+        raise ValueError(str(LADDER_STR.format(rung=ladder)))
     rungs = list(ladder)
     unknown = [r for r in rungs if r not in _RUNG_CALLS]
     if not rungs or unknown:
-        raise ValueError(f"ladder must be a non-empty sequence of {RUNGS}, got {tuple(ladder)!r}")
+        raise ValueError(str(LADDER_BAD.format(rungs=RUNGS, got=tuple(ladder))))
     if params.get("stream"):
-        raise ValueError("structured() needs whole replies: do not pass stream=True")
+        raise ValueError(str(NO_STREAM))
     request = [dict(m) for m in messages]
     attempts: list[tuple[str, str]] = []
     for rung in rungs:
@@ -219,9 +232,4 @@ def structured(
             return _RUNG_CALLS[rung](client, model, request, schema_model, params, attempts), rung
         except NEXT_RUNG as error:
             attempts.append((rung, describe(error)))
-    lines = "\n".join(f"- {name}: {said}" for name, said in attempts)
-    raise StructuredOutputError(
-        f"No rung produced a valid {schema_model.__name__}. / "
-        f"每一级都没能得到合法的 {schema_model.__name__}：\n{lines}",
-        attempts,
-    )
+    raise StructuredOutputError(f"{NO_RUNG.format(model=schema_model.__name__)}\n{_listed(attempts)}", attempts)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = [
     ("zh", "02_text_generation", "basic", [
         "此接口不支持流式用量（stream_options.include_usage）", "改用 helpers.tokens 在本地估算",
-        "本地估算：completion ≈ ", "此接口不支持 Responses API（POST /responses）（probe：404",
+        "本地估算：completion ≈ ", "此接口不支持 Responses API 接口（POST /responses）（probe：404",
     ]),
     ("en", "02_text_generation", "basic", [
         "This endpoint does not support Usage in streams", "counting locally with helpers.tokens instead",

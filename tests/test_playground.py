@@ -24,13 +24,14 @@ import pytest
 from PIL import Image
 
 import helpers.playground as playground_module
+import helpers.playground.widget as widget_module
 from helpers.config import LIVE, Settings
 from helpers.costs import UnknownPriceError, estimate_cost, price_for
 from helpers.models import DEFAULT_MODEL
 from helpers.offline import INVALID_KEY, TOKEN_LATENCY_HEADER
-from helpers.playground import Playground, available_models
-from helpers.playground_errors import ADVICE
-from helpers.playground_json import EXAMPLE_SCHEMA, check_reply, parse_schema, schema_name, strict_problems
+from helpers.playground import (
+    ADVICE, EXAMPLE_SCHEMA, Playground, available_models, check_reply, parse_schema, schema_name, strict_problems,
+)
 
 RETIRED = "gpt-3.5-turbo"
 DEAD_URL = "http://127.0.0.1:9/v1"  # nothing listens on port 9: connection refused at once
@@ -235,7 +236,7 @@ def test_latency_header_only_offline(pg, monkeypatch) -> None:
     request = pg._request(DEFAULT_MODEL, [])
     assert request["extra_headers"] == {TOKEN_LATENCY_HEADER: "1"}
     live = Settings(mode=LIVE, base_url="https://api.openai.com/v1", model=DEFAULT_MODEL, vision_model=DEFAULT_MODEL)
-    monkeypatch.setattr(playground_module, "settings", lambda: live)
+    monkeypatch.setattr(widget_module, "settings", lambda: live)
     live_pg = make(pg.client)
     assert "extra_headers" not in live_pg._request(DEFAULT_MODEL, [])
 
@@ -246,6 +247,20 @@ def test_chinese_labels(client) -> None:
     assert pg.widget.titles == ("对话", "JSON", "图像")
     pg.send("你好")
     assert "token：输入" in pg.chat.meter.value
+
+
+def test_language_defaults_to_the_readers(client, monkeypatch) -> None:
+    monkeypatch.setenv("KIT_LANG", "zh")
+    pg = Playground(client, models=[DEFAULT_MODEL], blocking=True)
+    assert pg.lang == "zh" and pg.send_button.description == "发送"
+    monkeypatch.setenv("KIT_LANG", "en")
+    assert Playground(client, models=[DEFAULT_MODEL], blocking=True).temperature.description == "Temperature"
+
+
+def test_described_controls_are_never_cut_off(pg) -> None:
+    """The default 80 px label width cut "Temperature" off at 1280 px: labels size to their text."""
+    controls = (pg.model, pg.temperature, pg.max_tokens, pg.role, pg.vision_model, pg.detail)
+    assert [c.style.description_width for c in controls] == ["initial"] * len(controls)
 
 
 def test_unknown_language_is_refused(client) -> None:
@@ -286,7 +301,7 @@ def test_retired_model_404_keeps_the_conversation(pg) -> None:
     pg.prompt.value = "What is my name?"
     turn = pg.send()
     assert "NotFoundError · HTTP 404 · code model_not_found" in pg.chat.answer.value
-    assert ADVICE["not_found"]["en"] in html.unescape(pg.chat.answer.value)
+    assert ADVICE["not_found"].en in html.unescape(pg.chat.answer.value)
     assert "conversation is kept" in pg.chat.answer.value
     assert turn.error is not None and pg.messages == before
     assert pg.prompt.value == "What is my name?"  # nothing the learner typed is lost
@@ -307,7 +322,7 @@ def test_quota_429_says_retrying_does_not_help(client) -> None:
     pg = make(client, lang="zh", extra_headers={"x-offline-fault": "quota"})
     pg.send("你好")
     assert "错误码 insufficient_quota" in pg.chat.answer.value
-    assert ADVICE["quota"]["zh"] in pg.chat.answer.value
+    assert ADVICE["quota"].zh in pg.chat.answer.value
 
 
 def test_connection_error_in_the_widget() -> None:
@@ -473,7 +488,7 @@ def test_error_messages_from_servers_are_redacted():
     # A gateway that echoes the key or a proxy URL with a password must not put either on screen.
     import httpx2
 
-    from helpers.playground_errors import explain_error
+    from helpers.playground import explain_error
 
     secret = "sk-proj-" + "Q7" * 20 + "zzzz"
     request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
@@ -523,7 +538,7 @@ def test_playground_with_full_caps_sends_what_it_always_sent(client) -> None:
 
 
 def test_stream_chat_without_usage_counts_tokens_locally(client) -> None:
-    from helpers.playground_stream import stream_chat
+    from helpers.playground import stream_chat
     from helpers.tokens import count_message_tokens, count_tokens
 
     messages = [{"role": "user", "content": "Say hello."}]

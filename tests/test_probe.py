@@ -18,6 +18,7 @@ from helpers import probe as probe_module
 from helpers.models import DEFAULT_MODEL
 from helpers.offline import PROFILE_HEADER, Simulator
 from helpers.offline.profiles import PROFILES
+from helpers.messages import Message
 from helpers.probe import CHECKS, Capabilities, probe
 
 T, F = True, False
@@ -73,20 +74,21 @@ def test_capability_table_per_profile(simulator: Simulator, profile: str) -> Non
     assert caps.as_table() == dict(zip(COLUMNS, EXPECTED[profile]))
     assert not caps.from_cache
     for name, value in caps.as_table().items():
-        reason = caps.reasons[name]
+        reason = caps.reasons[name].en
         ignored = name == "stream_usage" and reason.startswith("200, but no usage chunk")  # accepted, then ignored
         assert reason.startswith("200" if value else "4") or (value is False and ignored), (name, reason)
         assert caps.supports(name) is value
     if not caps.max_completion_tokens:
-        assert "max_tokens" in caps.reasons["chat"]  # the later checks used the accepted name
+        assert "max_tokens" in caps.reasons["chat"].en  # the later checks used the accepted name
 
 
 def test_reasons_name_what_was_refused(simulator: Simulator) -> None:
     caps = probe(make_client(simulator.base_url, "basic"), DEFAULT_MODEL, cache_dir=None)
-    assert caps.reasons["json_schema"].startswith("400 invalid_value: Structured Outputs")
-    assert caps.reasons["responses_api"].startswith("404 not_found: Invalid URL (POST /v1/responses)")
-    assert caps.reasons["max_completion_tokens"].startswith("400 unknown_parameter: Unrecognized request argument")
-    assert "no usage chunk" in caps.reasons["stream_usage"]
+    assert caps.reasons["json_schema"].en.startswith("400 invalid_value: Structured Outputs")
+    assert caps.reasons["responses_api"].en.startswith("404 not_found: Invalid URL (POST /v1/responses)")
+    assert caps.reasons["max_completion_tokens"].en.startswith("400 unknown_parameter: Unrecognized request argument")
+    assert "no usage chunk" in caps.reasons["stream_usage"].en
+    assert caps.reasons["stream_usage"].zh == "200，但没有 usage 块（stream_options 被忽略）"
 
 
 def test_second_probe_makes_no_requests(simulator: Simulator) -> None:
@@ -158,18 +160,20 @@ def test_dead_endpoint_is_unknown_after_one_attempt() -> None:
     caps = probe(make_client("http://127.0.0.1:9/v1", None, counter), DEFAULT_MODEL, cache_dir=None)
     assert counter.paths == ["/v1/models"]  # refused once, no retries, nothing else tried
     assert all(value is None for value in caps.as_table().values())
-    assert caps.reasons["models_list"].startswith("network: APIConnectionError")
-    assert "Connection refused" in caps.reasons["models_list"] or "ConnectError" in caps.reasons["models_list"]
-    assert all(caps.reasons[name].startswith("skipped: network") for name in CHECKS[1:])
+    assert caps.reasons["models_list"].en.startswith("network: APIConnectionError")
+    assert caps.reasons["models_list"].zh.startswith("网络错误：APIConnectionError")
+    assert "Connection refused" in caps.reasons["models_list"].en or "ConnectError" in caps.reasons["models_list"].en
+    assert all(caps.reasons[name].en.startswith("skipped: network") for name in CHECKS[1:])
+    assert all(caps.reasons[name].zh.startswith("已跳过：网络错误：") for name in CHECKS[1:])
     assert not caps.supports("chat")
     assert caps.checklist("en").count("\n? ") == len(CHECKS)
 
 
 def test_model_not_found_is_unknown_not_refused(simulator: Simulator) -> None:
     caps = probe(make_client(simulator.base_url), "no-such-model", cache_dir=None)
-    assert caps.models_list is True and "no-such-model not in the list" in caps.reasons["models_list"]
+    assert caps.models_list is True and "no-such-model not in the list" in caps.reasons["models_list"].en
     for name in ("chat", "max_completion_tokens", "max_tokens", "responses_api"):
-        assert getattr(caps, name) is None and "model_not_found" in caps.reasons[name], name
+        assert getattr(caps, name) is None and "model_not_found" in caps.reasons[name].en, name
 
 
 def test_a_key_echoed_by_a_provider_never_reaches_a_reason() -> None:
@@ -181,9 +185,9 @@ def test_a_key_echoed_by_a_provider_never_reaches_a_reason() -> None:
     counter = Counter()
     caps = probe(make_client("https://provider.invalid/v1", None, counter, httpx2.MockTransport(handler), key=SECRET),
                  DEFAULT_MODEL, cache_dir=None)
-    text = caps.checklist("en") + caps.checklist("zh") + json.dumps(caps.reasons)
+    text = caps.checklist("en") + caps.checklist("zh") + json.dumps(caps.to_json())
     assert SECRET not in text and SECRET[10:30] not in text
-    assert caps.reasons["models_list"] == "401 invalid_api_key: Invalid API key: sk-proj-…wxyz"
+    assert caps.reasons["models_list"].en == caps.reasons["models_list"].zh == "401 invalid_api_key: Invalid API key: sk-proj-…wxyz"
     assert counter.paths == ["/v1/models"]  # a refused key stops the probe
     assert all(value is None for value in caps.as_table().values())
 
@@ -201,7 +205,7 @@ def test_checklist_in_both_languages(simulator: Simulator) -> None:
 
 
 def test_capabilities_json_round_trip() -> None:
-    caps = Capabilities("http://x/v1", "m", "v", chat=True, vision=False, reasons={n: n for n in CHECKS}, checked_at="2026-11-27T00:00:00+00:00")
+    caps = Capabilities("http://x/v1", "m", "v", chat=True, vision=False, reasons={n: Message(n, f"中文 {n}") for n in CHECKS}, checked_at="2026-11-27T00:00:00+00:00")
     back = Capabilities.from_json(json.loads(json.dumps(caps.to_json())))
     assert back == caps
 
@@ -209,3 +213,23 @@ def test_capabilities_json_round_trip() -> None:
 def test_public_url_drops_credentials() -> None:
     url: Any = probe_module._public_url("https://user:pw@example.invalid/v1")
     assert url == "https://example.invalid/v1"
+
+
+def test_an_older_cache_file_is_probed_again(simulator: Simulator, tmp_path: Path) -> None:
+    """Files written before reasons had two languages ([value, reason]) are not trusted."""
+    probe(make_client(simulator.base_url), DEFAULT_MODEL, cache_dir=tmp_path)
+    path = next(tmp_path.glob("probe-*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["results"] = {name: [value, en] for name, (value, en, _) in data["results"].items()}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    probe_module.clear_cache()
+    counter = Counter()
+    caps = probe(make_client(simulator.base_url, None, counter), DEFAULT_MODEL, cache_dir=tmp_path)
+    assert counter.paths and not caps.from_cache
+
+
+def test_needs_without_a_language_speaks_the_readers(simulator: Simulator, monkeypatch, capsys) -> None:
+    caps = probe(make_client(simulator.base_url, "no-vision"), DEFAULT_MODEL, cache_dir=None)
+    monkeypatch.setenv("KIT_LANG", "zh")
+    assert probe_module.needs(caps, "vision") is False
+    assert capsys.readouterr().out.startswith("此接口不支持图像输入（probe：400")
