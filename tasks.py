@@ -2,14 +2,15 @@
 """Set-up and everyday tasks for openai-notebook-kit, on any platform.
 
 Usage:
-    python3 tasks.py setup               create .venv and install what learners need
+    python3 tasks.py setup [--dev]       create .venv and install what learners need
+                                         (--dev: also what the tests need)
     python3 tasks.py lab [-- ARGS]       start JupyterLab on your workspace my-notebooks/
     python3 tasks.py fresh [LESSON]      a fresh copy of one lesson (e.g. zh/03_vision) or all;
                                          your copy is kept beside it as a backup
     python3 tasks.py changed             lessons updated upstream since your copy was made
     python3 tasks.py test [-- ARGS]      run the tests (ARGS go to pytest)
     python3 tasks.py outputs [-- ARGS]   regenerate the notebooks' stored outputs
-    python3 tasks.py bench [-- ARGS]     run the benchmark
+    python3 tasks.py bench [-- ARGS]     run the benchmark (--setup: the set-up's time and size)
     python3 tasks.py doctor [-- ARGS]    check the set-up (key, .env, endpoint, proxy) and say how to fix it
     python3 tasks.py browser-test [-- ARGS]  only the browser test (needs Chromium);
                                          also refreshes docs/images/playground.png
@@ -261,9 +262,9 @@ def describe_key():
 
 
 def cmd_setup(extra):
-    if extra:
-        raise TaskError("setup takes no extra arguments.", 2)
-    setup()
+    if extra not in ([], ["--dev"]):
+        raise TaskError("setup takes no extra arguments except --dev (also install requirements-dev.txt).", 2)
+    setup(dev=extra == ["--dev"])
     return 0
 
 
@@ -323,7 +324,9 @@ def cmd_outputs(extra):
 
 def cmd_bench(extra):
     setup(dev=True)
-    script = os.path.join("bench", "run.py")
+    # --setup: the first set-up's time and size instead (bench/setup.py, several minutes).
+    script = os.path.join("bench", "setup.py" if "--setup" in extra else "run.py")
+    extra = [arg for arg in extra if arg != "--setup"]
     if not os.path.isfile(os.path.join(ROOT, script)):
         raise TaskError("{0} does not exist in this checkout.".format(script))
     return run_tool([venv_python(), script] + extra)
