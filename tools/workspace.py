@@ -61,13 +61,17 @@ class Workspace:
     def manifest_path(self) -> Path:
         return self.dest / MANIFEST
 
+    def _load_manifest(self) -> dict[str, str] | None:
+        """``{relative path: sha256 when copied}``, or None if missing or unreadable."""
+        try:
+            files = json.loads(self.manifest_path.read_text(encoding="utf-8"))["files"]
+            return {name: entry["sha256"] for name, entry in files.items() if isinstance(entry, dict) and "sha256" in entry}
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            return None
+
     def read_manifest(self) -> dict[str, str]:
         """``{relative path: sha256 when copied}``; empty if missing or unreadable."""
-        try:
-            files = json.loads(self.manifest_path.read_text(encoding="utf-8")).get("files", {})
-        except (OSError, ValueError, AttributeError):
-            return {}
-        return {name: entry["sha256"] for name, entry in files.items() if isinstance(entry, dict) and "sha256" in entry}
+        return self._load_manifest() or {}
 
     def write_manifest(self, hashes: dict[str, str]) -> None:
         data = {
@@ -88,11 +92,12 @@ class Workspace:
     def fill(self) -> list[str]:
         """Copy every upstream file the workspace lacks; returns what was copied."""
         self.dest.mkdir(parents=True, exist_ok=True)
-        hashes = self.read_manifest()
+        loaded = self._load_manifest()
+        hashes = loaded or {}
         copied = [name for name in upstream_files(self.source) if not (self.dest / name).exists()]
         for name in copied:
             self._copy(name, hashes)
-        if copied or not self.manifest_path.exists():
+        if copied or loaded is None:
             self.write_manifest(hashes)
         return copied
 
