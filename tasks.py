@@ -190,7 +190,7 @@ def setup(dev=False):
     tool = installer.Installer(python=venv_python(), env=installer.installer_env(child_env()),
                                log_path=INSTALL_LOG, say=say)
     try:
-        installed = venv_setup.install_layers(tool, ROOT, VENV, dev, say)
+        installed = venv_setup.install_layers(tool, ROOT, VENV, dev, say, os.environ)
         venv_setup.setup_lab_settings(VENV, os.environ.get("KIT_LAB_LANGUAGE", ""), say)
     except venv_setup.SetupError as exc:
         raise TaskError(str(exc), exc.code)

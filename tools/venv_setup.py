@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tools import installer, lab_settings
@@ -90,11 +90,14 @@ def layers(root: str, venv: str, dev: bool) -> list[Layer]:
 
 
 def install_layers(tool: installer.Installer, root: str, venv: str, dev: bool,
-                   say: Callable[[str], None] = print) -> list[str]:
-    """Install every layer whose stamp is stale; returns the layers installed."""
+                   say: Callable[[str], None] = print, user_env: Mapping[str, str] | None = None) -> list[str]:
+    """Install every layer whose stamp is stale; returns the layers installed.
+
+    ``user_env`` (default: the installer's) names the index variable the learner set.
+    """
     stale = [layer for layer in layers(root, venv, dev) if read_stamp(layer.stamp) != layer.wanted]
     if stale:
-        say("setup: package index: " + installer.describe_index(tool.env))
+        say("setup: package index: " + installer.describe_index(tool.env if user_env is None else user_env))
     for layer in stale:
         # Drop the old stamp first: an interrupted install must never look complete.
         remove_stamp(layer.stamp)
