@@ -45,12 +45,15 @@ def run_logged(cmd: Sequence[str], env: Mapping[str, str], log_path: str) -> int
     with open(log_path, "a", encoding="utf-8") as log:
         log.write("\n$ " + " ".join(cmd) + "\n")
         log.flush()
+        started = time.monotonic()
         try:
-            return subprocess.run(list(cmd), env=dict(env), stdout=log, stderr=subprocess.STDOUT,
+            code = subprocess.run(list(cmd), env=dict(env), stdout=log, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, check=False).returncode
         except OSError as exc:
             log.write(f"could not start {cmd[0]}: {exc}\n")
             return 127
+        log.write(f"(exit code {code} after {time.monotonic() - started:.1f} s)\n")
+        return code
 
 
 def installer_env(env: Mapping[str, str]) -> dict[str, str]:
