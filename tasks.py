@@ -64,7 +64,6 @@ def check_python():
 # Check before importing anything that an old Python might lack.
 check_python()
 
-import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import stat  # noqa: E402
@@ -81,7 +80,6 @@ WORKSPACE = os.path.join(ROOT, "my-notebooks")
 
 # Kept here for callers of tasks.py (the browser test installs the same settings file).
 install_lab_settings = lab_settings.install_lab_settings
-lab_overrides_text = lab_settings.lab_overrides_text
 BROWSER_TEST_DIR = os.path.join("tests", "browser")
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 

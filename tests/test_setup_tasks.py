@@ -311,3 +311,29 @@ def test_an_unknown_kit_lab_language_stops_setup_with_exit_code_2(fake_venv, mon
     with pytest.raises(tasks.TaskError) as failed:
         tasks.setup()
     assert failed.value.code == 2
+
+
+@pytest.mark.skipif(tasks.IS_WINDOWS, reason="no IPC transport on Windows")
+def test_a_kernel_started_with_the_kit_server_config_runs_code_quietly(tmp_path):
+    """Under the kit's setting the kernel talks over IPC, runs code, and prints no TCP warning."""
+    from jupyter_client.manager import KernelManager
+    from traitlets.config import Config
+
+    config = Config(json.loads((ROOT / "jupyter" / "jupyter_server_config.json").read_text(encoding="utf-8")))
+    manager = KernelManager(config=config, connection_file=str(tmp_path / "kernel-kit.json"))
+    stderr_path = tmp_path / "kernel.stderr"
+    with open(stderr_path, "wb") as stderr:
+        manager.start_kernel(stderr=stderr)
+    try:
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        outputs: list[str] = []
+        reply = client.execute_interactive("print(6 * 7)", timeout=60,
+                                           output_hook=lambda msg: outputs.append(msg["content"].get("text", "")))
+        client.stop_channels()
+    finally:
+        manager.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok" and "".join(outputs).strip() == "42"
+    assert manager.transport == "ipc"
+    assert "without encryption" not in stderr_path.read_text(encoding="utf-8", errors="replace")
