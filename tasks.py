@@ -2,23 +2,35 @@
 """Set-up and everyday tasks for openai-notebook-kit, on any platform.
 
 Usage:
-    python3 tasks.py setup               create .venv and install what is needed
-    python3 tasks.py lab [-- ARGS]       start JupyterLab on the notebooks folder
+    python3 tasks.py setup [--dev]       create .venv and install what learners need
+                                         (--dev: also what the tests need)
+    python3 tasks.py lab [-- ARGS]       start JupyterLab on your workspace my-notebooks/
+    python3 tasks.py fresh [LESSON]      a fresh copy of one lesson (e.g. zh/03_vision) or all;
+                                         your copy is kept beside it as a backup
+    python3 tasks.py changed             lessons updated upstream since your copy was made
     python3 tasks.py test [-- ARGS]      run the tests (ARGS go to pytest)
     python3 tasks.py outputs [-- ARGS]   regenerate the notebooks' stored outputs
-    python3 tasks.py bench [-- ARGS]     run the benchmark
+    python3 tasks.py bench [-- ARGS]     run the benchmark (--setup: the set-up's time and size)
     python3 tasks.py doctor [-- ARGS]    check the set-up (key, .env, endpoint, proxy) and say how to fix it
     python3 tasks.py browser-test [-- ARGS]  only the browser test (needs Chromium);
                                          also refreshes docs/images/playground.png
     python3 tasks.py clean               remove .venv and caches
 
 On Windows use `py tasks.py lab`, `py tasks.py test`, and so on.
-Every task except `clean` runs `setup` first; `setup` only reinstalls when
-requirements.txt, requirements-dev.txt or pyproject.toml changed.
+Every task except `clean`, `fresh` and `changed` runs `setup` first. `lab` and `doctor`
+install requirements.txt only; `test`, `outputs`, `bench` and `browser-test` add
+requirements-dev.txt. Each layer is reinstalled only when its files changed. The
+installer is uv (fetched with pip if needed; KIT_INSTALLER=pip forces pip); a package
+index mirror is used when PIP_INDEX_URL (or UV_INDEX_URL) is set, for example
+`PIP_INDEX_URL=https://pypi.tuna.tsinghua.edu.cn/simple make lab`.
 
-JupyterLab's interface is in Chinese: `setup` installs jupyter/overrides.json as
-a settings default into .venv. For English set KIT_LAB_LANGUAGE=en (for example
-`KIT_LAB_LANGUAGE=en make lab`), or pick Settings > Language in JupyterLab.
+Lessons stay pristine: `lab` serves my-notebooks/ (git-ignored), filled from notebooks/
+without ever overwriting your copies (tools/workspace.py).
+
+JupyterLab's interface follows the system language (Chinese for a Chinese locale, else
+English); KIT_LAB_LANGUAGE=zh or en overrides it (for example `KIT_LAB_LANGUAGE=en make lab`),
+or pick Settings > Language in JupyterLab. `setup` installs jupyter/overrides.json (also: no
+news pop-up) and jupyter/jupyter_server_config.json (kernels over IPC) into .venv.
 
 This file uses only the standard library. Its syntax is kept old on purpose
 (no f-strings, no annotations) so that an old Python can still read it and
@@ -52,29 +64,22 @@ def check_python():
 # Check before importing anything that an old Python might lack.
 check_python()
 
-import hashlib  # noqa: E402
-import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import stat  # noqa: E402
 import subprocess  # noqa: E402
+import time  # noqa: E402
+
+from tools import installer, lab_settings, venv_setup, workspace  # noqa: E402
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 VENV = os.path.join(ROOT, ".venv")
-STAMP = os.path.join(VENV, ".kit-install-stamp")
-# Files whose contents decide whether the installed packages are up to date.
-STAMPED_FILES = ("requirements.txt", "requirements-dev.txt", "pyproject.toml")
+INSTALL_LOG = os.path.join(VENV, "kit-install.log")
 IS_WINDOWS = os.name == "nt"
+WORKSPACE = os.path.join(ROOT, "my-notebooks")
 
-# JupyterLab settings defaults shipped with the kit (the interface language).
-LAB_OVERRIDES_SOURCE = os.path.join(ROOT, "jupyter", "overrides.json")
-# Installed under overrides.d/ rather than as overrides.json: jupyterlab_server reads
-# every overrides.d/*.json first and the singleton overrides.json last, so a learner's
-# own overrides.json is never overwritten and still wins.
-LAB_OVERRIDES_NAME = "openai-notebook-kit.json"
-TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
-# KIT_LAB_LANGUAGE values -> JupyterLab locales ("en" is JupyterLab's built-in English).
-LAB_LOCALES = {"zh": "zh_CN", "zh_cn": "zh_CN", "en": "en", "en_us": "en"}
+# Kept here for callers of tasks.py (the browser test installs the same settings file).
+install_lab_settings = lab_settings.install_lab_settings
 BROWSER_TEST_DIR = os.path.join("tests", "browser")
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
@@ -110,41 +115,6 @@ def child_env():
     # Windows too (the user can still override it).
     env.setdefault("PYTHONUTF8", "1")
     return env
-
-
-def requirements_hash():
-    digest = hashlib.sha256()
-    for name in STAMPED_FILES:
-        digest.update(name.encode("utf-8") + b"\0")
-        path = os.path.join(ROOT, name)
-        try:
-            with open(path, "rb") as handle:
-                # Ignore Windows/Unix line-ending differences (git autocrlf).
-                digest.update(handle.read().replace(b"\r\n", b"\n"))
-        except FileNotFoundError:
-            digest.update(b"<missing>")
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def read_stamp():
-    try:
-        with open(STAMP, "r", encoding="utf-8") as handle:
-            return handle.read().strip()
-    except OSError:
-        return ""
-
-
-def write_stamp(value):
-    with open(STAMP, "w", encoding="utf-8") as handle:
-        handle.write(value + "\n")
-
-
-def remove_stamp():
-    try:
-        os.remove(STAMP)
-    except FileNotFoundError:
-        pass
 
 
 def _make_writable_and_retry(func, path, _info):
@@ -197,7 +167,7 @@ def create_venv():
         remove_tree(VENV)
     if os.path.isdir(VENV):
         return
-    say("Creating the virtual environment in .venv ...")
+    say("setup: creating .venv with Python {0} ...".format(".".join(map(str, sys.version_info[:3]))))
     hint = "Creating the virtual environment (.venv) failed (see the message above)."
     if sys.platform.startswith("linux"):
         hint += (
@@ -211,100 +181,22 @@ def create_venv():
         raise
 
 
-def lab_locale(language):
-    """JupyterLab locale for a KIT_LAB_LANGUAGE value ("" means the kit's default)."""
-    key = language.strip().lower().replace("-", "_")
-    if not key:
-        return None
-    if key not in LAB_LOCALES:
-        raise TaskError(
-            "KIT_LAB_LANGUAGE={0!r} is not a language the kit knows. Use zh (Chinese, the "
-            "default) or en (English), or unset it.".format(language),
-            2,
-        )
-    return LAB_LOCALES[key]
-
-
-def lab_overrides_text(language):
-    """The kit's JupyterLab settings defaults as JSON text, in the given UI language."""
-    with open(LAB_OVERRIDES_SOURCE, "r", encoding="utf-8") as handle:
-        overrides = json.load(handle)
-    locale = lab_locale(language)
-    if locale:
-        overrides.setdefault(TRANSLATION_PLUGIN, {})["locale"] = locale
-    return json.dumps(overrides, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-def install_lab_settings(settings_dir, language):
-    """Write the kit's settings defaults into a JupyterLab settings folder.
-
-    ``settings_dir`` is ``<prefix>/share/jupyter/lab/settings``. Returns the path if the
-    file was (re)written, None if it was already current, so repeated runs cost one read.
-    """
-    target = os.path.join(settings_dir, "overrides.d", LAB_OVERRIDES_NAME)
-    wanted = lab_overrides_text(language)
-    try:
-        with open(target, "r", encoding="utf-8") as handle:
-            if handle.read() == wanted:
-                return None
-    except OSError:
-        pass
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    partial = target + ".partial"
-    with open(partial, "w", encoding="utf-8") as handle:
-        handle.write(wanted)
-    os.replace(partial, target)
-    return target
-
-
-def _other_lab_locale(settings_dir):
-    """The locale a learner's own overrides.json sets, if any (it wins over the kit's)."""
-    try:
-        with open(os.path.join(settings_dir, "overrides.json"), "r", encoding="utf-8") as handle:
-            return json.load(handle).get(TRANSLATION_PLUGIN, {}).get("locale")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def setup_lab_settings():
-    """Keep .venv's JupyterLab defaults in step with jupyter/overrides.json and KIT_LAB_LANGUAGE."""
-    settings_dir = os.path.join(VENV, "share", "jupyter", "lab", "settings")
-    language = os.environ.get("KIT_LAB_LANGUAGE", "")
-    try:
-        written = install_lab_settings(settings_dir, language)
-    except (OSError, ValueError) as exc:
-        raise TaskError("Could not install the JupyterLab settings from jupyter/overrides.json: {0}".format(exc))
-    wanted = json.loads(lab_overrides_text(language)).get(TRANSLATION_PLUGIN, {}).get("locale")
-    if written:
-        say("setup: JupyterLab interface language {0} (KIT_LAB_LANGUAGE=en or zh switches it)".format(wanted))
-    other = _other_lab_locale(settings_dir)
-    if other and other != wanted:
-        say(
-            "setup: note: {0} sets the JupyterLab language to {1!r}; it wins over the kit's "
-            "{2!r}. Edit or remove that file to use the kit's setting.".format(
-                os.path.join(settings_dir, "overrides.json"), other, wanted
-            )
-        )
-
-
-def setup():
+def setup(dev=False):
+    """Create .venv and install requirements.txt (and requirements-dev.txt when dev)."""
+    started = time.monotonic()
     create_venv()
-    wanted = requirements_hash()
-    if read_stamp() == wanted:
+    tool = installer.Installer(python=venv_python(), env=installer.installer_env(child_env()),
+                               log_path=INSTALL_LOG, say=say)
+    try:
+        installed = venv_setup.install_layers(tool, ROOT, VENV, dev, say, os.environ)
+        venv_setup.setup_lab_settings(VENV, os.environ.get("KIT_LAB_LANGUAGE", ""), say)
+    except venv_setup.SetupError as exc:
+        raise TaskError(str(exc), exc.code)
+    if installed:
+        say("setup: done in {0:.1f} s with {1} (log: {2})".format(
+            time.monotonic() - started, tool.name, os.path.relpath(INSTALL_LOG, ROOT)))
+    else:
         say("setup: dependencies up to date (.venv)")
-        setup_lab_settings()
-        return
-    say("setup: installing the kit and its requirements into .venv ...")
-    # Drop the old stamp first: an interrupted install must never look complete.
-    remove_stamp()
-    run_step(
-        [venv_python(), "-m", "pip", "install", "-e", ".", "-r", "requirements-dev.txt"],
-        "Installing the requirements failed (see pip's message above). "
-        "Check your network / proxy, then run the command again.",
-    )
-    write_stamp(wanted)
-    setup_lab_settings()
-    say("setup: done")
 
 
 def run_tool(cmd):
@@ -346,10 +238,24 @@ def mode_line():
 
 
 def cmd_setup(extra):
-    if extra:
-        raise TaskError("setup takes no extra arguments.", 2)
-    setup()
+    if extra not in ([], ["--dev"]):
+        raise TaskError("setup takes no extra arguments except --dev (also install requirements-dev.txt).", 2)
+    setup(dev=extra == ["--dev"])
     return 0
+
+
+def prepare_workspace():
+    """Fill my-notebooks/ from notebooks/ (never overwriting); say what changed upstream."""
+    space = workspace.Workspace(dest=workspace.Path(WORKSPACE))
+    copied = space.fill()
+    if copied:
+        say("lab: copied {0} file(s) from notebooks/ into my-notebooks/ (your workspace; "
+            "notebooks/ stays untouched)".format(len(copied)))
+    updated = [name for name, status in space.changed() if status.startswith("updated")]
+    if updated:
+        say("lab: {0} lesson(s) changed upstream since your copy: `make changed` lists them, "
+            "`make fresh LESSON=...` takes a fresh copy (yours is kept).".format(len(updated)))
+    return os.path.relpath(WORKSPACE, ROOT)
 
 
 def cmd_lab(extra):
@@ -357,7 +263,7 @@ def cmd_lab(extra):
     line = mode_line()
     if line:
         say(line)
-    command = [venv_python(), "-m", "jupyter", "lab", "--notebook-dir=notebooks"]
+    command = [venv_python(), "-m", "jupyter", "lab", "--notebook-dir=" + prepare_workspace()]
     # Jupyter refuses to start as root unless told; containers and Codespaces often run as root.
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
@@ -365,7 +271,7 @@ def cmd_lab(extra):
 
 
 def cmd_test(extra):
-    setup()
+    setup(dev=True)
     return run_tool([venv_python(), "-m", "pytest"] + extra)
 
 
@@ -375,7 +281,7 @@ def chromium_path():
 
 
 def cmd_browser_test(extra):
-    setup()
+    setup(dev=True)
     browser = chromium_path()
     if not os.path.isfile(browser):
         raise TaskError(
@@ -390,13 +296,15 @@ def cmd_browser_test(extra):
 
 
 def cmd_outputs(extra):
-    setup()
+    setup(dev=True)
     return run_tool([venv_python(), os.path.join("tools", "regen_outputs.py")] + extra)
 
 
 def cmd_bench(extra):
-    setup()
-    script = os.path.join("bench", "run.py")
+    setup(dev=True)
+    # --setup: the first set-up's time and size instead (bench/setup.py, several minutes).
+    script = os.path.join("bench", "setup.py" if "--setup" in extra else "run.py")
+    extra = [arg for arg in extra if arg != "--setup"]
     if not os.path.isfile(os.path.join(ROOT, script)):
         raise TaskError("{0} does not exist in this checkout.".format(script))
     return run_tool([venv_python(), script] + extra)
@@ -406,6 +314,19 @@ def cmd_doctor(extra):
     setup()
     # ARGS go to the doctor: --offline (no network checks), --lang en|zh.
     return run_tool([venv_python(), "-m", "helpers.doctor"] + extra)
+
+
+def cmd_fresh(extra):
+    """A fresh copy of one lesson (or all); the learner's copy is kept as a backup."""
+    if len(extra) > 1:
+        raise TaskError("fresh takes one lesson, e.g. zh/03_vision (none: every lesson).", 2)
+    return workspace.main(["fresh"] + extra + ["--dest", WORKSPACE])
+
+
+def cmd_changed(extra):
+    if extra:
+        raise TaskError("changed takes no extra arguments.", 2)
+    return workspace.main(["changed", "--dest", WORKSPACE])
 
 
 CACHE_DIR_NAMES = ("__pycache__", ".pytest_cache", ".ipynb_checkpoints")
@@ -442,6 +363,8 @@ COMMANDS = {
     "doctor": cmd_doctor,
     "browser-test": cmd_browser_test,
     "clean": cmd_clean,
+    "fresh": cmd_fresh,
+    "changed": cmd_changed,
 }
 
 

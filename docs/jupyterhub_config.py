@@ -9,6 +9,11 @@ with ``jupyterhub -f docs/jupyterhub_config.py``). It gives every student's serv
   keeps (columns ``username`` and ``api_key``; ``docs/make_student_keys.py`` writes one).
   The file is read at each spawn, so a key added during class works at the student's next
   start. A student without a row gets no key and works offline.
+* their own copies of the lessons: the server opens ``~/my-notebooks``, filled from the kit's
+  ``notebooks/`` at each start by ``tools/workspace.py`` (standard library only), which never
+  overwrites a student's copy and only adds lessons that are new. The kit's lessons stay
+  pristine. In a student's terminal, ``python3 <kit>/tools/workspace.py fresh zh/03_vision
+  --dest ~/my-notebooks`` gives a fresh copy of one lesson and keeps theirs as a backup.
 
 Nothing here logs or prints a key: a missing file or student is reported by name only.
 Keep the CSV readable by the hub alone (``chmod 600``); the hub warns when it is not.
@@ -25,11 +30,15 @@ import os
 import stat
 from typing import Any
 
-# --- edit these three lines (or set the variables in the hub's environment) -------------
+# --- edit these lines (or set the variables in the hub's environment) -------------
 ROOM_SIMULATOR_URL = os.environ.get("KIT_ROOM_SIMULATOR_URL", "")  # e.g. "http://192.168.1.20:8000/v1"
 ROOM_OFFLINE = os.environ.get("KIT_ROOM_OFFLINE", "")  # "1": every kernel runs its own simulator
 STUDENT_KEYS_FILE = os.environ.get("KIT_ROOM_KEYS_FILE", "/srv/jupyterhub/student_keys.csv")
+# The kit's checkout, readable by every student (default: the one this file is in).
+_THIS_FILE = globals().get("__file__", "/srv/openai-notebook-kit/docs/jupyterhub_config.py")
+KIT_DIR = os.environ.get("KIT_ROOM_KIT_DIR", "") or os.path.dirname(os.path.dirname(os.path.abspath(_THIS_FILE)))
 # ----------------------------------------------------------------------------------------
+WORKSPACE = "my-notebooks"  # in each student's home, as on a laptop
 
 
 def read_student_keys(path: str) -> dict[str, str]:
@@ -76,5 +85,21 @@ def room_environment() -> dict[str, Any]:
     return environment
 
 
+def workspace_command(kit_dir: str) -> list[str]:
+    """``Spawner.cmd``: fill ``~/my-notebooks`` (never overwriting), then start the server.
+
+    JupyterHub appends its arguments; ``sh`` passes them on as ``"$@"``. A failed fill (say the
+    kit's folder moved) is reported in the server's log and never stops the student's server.
+    """
+    script = (
+        f'python3 "$0" fill --dest "$HOME/{WORKSPACE}" '
+        f'|| {{ echo "kit: could not fill ~/{WORKSPACE} from $0" >&2; mkdir -p "$HOME/{WORKSPACE}"; }}; '
+        'exec jupyterhub-singleuser "$@"'
+    )
+    return ["sh", "-c", script, os.path.join(kit_dir, "tools", "workspace.py")]
+
+
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - JupyterHub's config loader provides it
 c.Spawner.environment = room_environment()
+c.Spawner.cmd = workspace_command(KIT_DIR)
+c.Spawner.notebook_dir = "~/" + WORKSPACE

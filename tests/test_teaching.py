@@ -289,7 +289,8 @@ def test_kit_files_named_in_guides_exist():
 
 
 def test_kit_variables_named_in_guides_are_read_somewhere():
-    code = "".join(p.read_text(encoding="utf-8") for p in [*ROOT.glob("helpers/**/*.py"), DOCS / "jupyterhub_config.py"])
+    kit_code = [*ROOT.glob("helpers/**/*.py"), DOCS / "jupyterhub_config.py", ROOT / "tasks.py", *ROOT.glob("tools/*.py")]
+    code = "".join(p.read_text(encoding="utf-8") for p in kit_code)
     named = {name for guide in GUIDES for name in re.findall(r"\bKIT_[A-Z_]+\b", guide.read_text(encoding="utf-8"))}
     unknown = sorted(name for name in named if f'"{name}"' not in code)
     assert named and not unknown, f"the guides name variables no code reads: {unknown}"

@@ -69,9 +69,9 @@ c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 c.LabApp.extension_manager = "readonly"
 """
-# Test-only settings defaults, next to the kit's own: no "receive Jupyter news?" toast
-# over the screenshot.
-TEST_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
+# The interface language the test expects. The kit's default follows the system locale,
+# so the test names its language explicitly (as KIT_LAB_LANGUAGE=zh would).
+LAB_LANGUAGE = "zh"
 
 
 def _missing_requirement() -> str | None:
@@ -194,9 +194,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root_dir = base / "notebooks"
     shutil.copytree(ROOT / "notebooks", root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     settings_dir = base / "app-settings"
-    # The exact file and code path `tasks.py setup` uses for .venv, in the default language.
-    tasks.install_lab_settings(str(settings_dir), "")
-    (settings_dir / "overrides.d" / "zz-browser-test.json").write_text(json.dumps(TEST_OVERRIDES), encoding="utf-8")
+    # The exact file and code path `tasks.py setup` uses for .venv (it also turns off the
+    # "receive Jupyter news?" toast that would cover the screenshot), in Chinese.
+    tasks.install_lab_settings(str(settings_dir), LAB_LANGUAGE)
     for name in ("home", "config", "data", "runtime", "workspaces", "tmp"):
         (base / name).mkdir()
     port = _free_port()

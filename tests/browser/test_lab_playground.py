@@ -71,6 +71,10 @@ def test_lab_settings_default_to_chinese(lab: Lab) -> None:
         pack = json.load(response)
     assert pack.get("message") in ("", None), f"the Chinese language pack is not installed: {pack.get('message')}"
     assert pack["data"], "the Chinese language pack sent no translations"
+    # The kit's other defaults arrive too: no news pop-up for a new user.
+    with opener.open(f"{lab.url}lab/api/settings/@jupyterlab/apputils-extension:notification", timeout=10) as response:
+        notification = json.load(response)
+    assert notification["schema"]["properties"]["fetchNews"]["default"] == "false"
 
 
 class Steps:

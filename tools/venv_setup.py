@@ -1,0 +1,131 @@
+"""The two layers of ``.venv`` and their stamps, and the kit's Jupyter settings in it.
+
+* learner layer: the kit (editable) and ``requirements.txt``, all ``make lab`` needs;
+  stamp ``.venv/.kit-install-stamp`` (hash of requirements.txt and pyproject.toml);
+* dev layer: ``requirements-dev.txt`` (pytest, nbval, playwright, jupyterhub, client
+  libraries), added by ``make test`` and the other developer tasks; stamp
+  ``.venv/.kit-dev-stamp`` (hash of both layers' files).
+
+A layer whose stamp matches is not touched, so an unchanged set-up costs a few file reads.
+Standard library only (run by ``tasks.py`` before anything is installed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from tools import installer, lab_settings
+
+LEARNER_FILES = ("requirements.txt", "pyproject.toml")
+DEV_FILES = ("requirements-dev.txt",)
+STAMP_NAME = ".kit-install-stamp"
+DEV_STAMP_NAME = ".kit-dev-stamp"
+
+
+class SetupError(Exception):
+    """A set-up step failed; the message says what to do. ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def requirements_hash(root: str, names: Sequence[str]) -> str:
+    """sha256 over the named files (line endings normalized; a missing file counts too)."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode("utf-8") + b"\0")
+        try:
+            with open(os.path.join(root, name), "rb") as handle:
+                # Ignore Windows/Unix line-ending differences (git autocrlf).
+                digest.update(handle.read().replace(b"\r\n", b"\n"))
+        except FileNotFoundError:
+            digest.update(b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def read_stamp(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
+
+
+def write_stamp(path: str, value: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+
+
+def remove_stamp(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One ``pip install`` worth of requirements and the stamp that says it is done."""
+
+    what: str
+    args: tuple[str, ...]
+    stamp: str
+    wanted: str
+    files: tuple[str, ...]
+
+
+def layers(root: str, venv: str, dev: bool) -> list[Layer]:
+    """The learner layer, plus the dev layer when ``dev``."""
+    found = [Layer("requirements.txt", ("-e", ".", "-r", "requirements.txt"), os.path.join(venv, STAMP_NAME),
+                   requirements_hash(root, LEARNER_FILES), ("requirements.txt",))]
+    if dev:
+        found.append(Layer("requirements-dev.txt", ("-r", "requirements-dev.txt"), os.path.join(venv, DEV_STAMP_NAME),
+                           requirements_hash(root, LEARNER_FILES + DEV_FILES), DEV_FILES))
+    return found
+
+
+def install_layers(tool: installer.Installer, root: str, venv: str, dev: bool,
+                   say: Callable[[str], None] = print, user_env: Mapping[str, str] | None = None) -> list[str]:
+    """Install every layer whose stamp is stale; returns the layers installed.
+
+    ``user_env`` (default: the installer's) names the index variable the learner set.
+    """
+    stale = [layer for layer in layers(root, venv, dev) if read_stamp(layer.stamp) != layer.wanted]
+    if stale:
+        say("setup: package index: " + installer.describe_index(tool.env if user_env is None else user_env))
+    for layer in stale:
+        # Drop the old stamp first: an interrupted install must never look complete.
+        remove_stamp(layer.stamp)
+        count = installer.count_requirements([os.path.join(root, name) for name in layer.files])
+        try:
+            tool.install(layer.args, layer.what, count)
+        except installer.InstallError as exc:
+            raise SetupError(str(exc)) from exc
+        write_stamp(layer.stamp, layer.wanted)
+    return [layer.what for layer in stale]
+
+
+def setup_lab_settings(venv: str, language: str, say: Callable[[str], None] = print) -> None:
+    """Keep .venv's Jupyter defaults in step with jupyter/ and KIT_LAB_LANGUAGE."""
+    settings_dir = os.path.join(venv, "share", "jupyter", "lab", "settings")
+    try:
+        wanted = lab_settings.lab_locale(language)
+    except ValueError as exc:
+        raise SetupError(str(exc), 2) from exc
+    try:
+        written = lab_settings.install_lab_settings(settings_dir, language)
+        lab_settings.install_server_config(venv)
+    except (OSError, ValueError) as exc:
+        raise SetupError(f"Could not install the kit's Jupyter settings from jupyter/: {exc}") from exc
+    if written:
+        how = "KIT_LAB_LANGUAGE" if language.strip() else "the system language; KIT_LAB_LANGUAGE=en or zh overrides it"
+        say(f"setup: JupyterLab interface language {wanted} (from {how})")
+    other = lab_settings.other_lab_locale(settings_dir)
+    if other and other != wanted:
+        say(f"setup: note: {os.path.join(settings_dir, 'overrides.json')} sets the JupyterLab language to "
+            f"{other!r}; it wins over the kit's {wanted!r}. Edit or remove that file to use the kit's setting.")
