@@ -8,9 +8,12 @@ The repository's GitHub name lives in ONE place, the first line of README.md::
 
 Change it there, then run ``python tools/badges.py``: the block between
 ``<!-- badges:start -->`` and ``<!-- badges:end -->`` in README.md and README.zh-CN.md is
-rewritten, with one Colab link per lesson and edition (from the notebooks on disk).
-``python tools/badges.py --check`` only reports whether the blocks are up to date (exit 1
-if not), for tests and CI.
+rewritten, with one Colab link per lesson and edition (from the notebooks on disk), and so is
+the ``git clone https://github.com/OWNER/REPO.git`` command of the READMEs' "Start here".
+The Binder link opens ``my-notebooks/``, the learner's own copies, which ``binder/postBuild``
+fills. ``python tools/badges.py --check`` only reports whether the blocks are up to date (exit 1
+if not), for tests and CI. Standard library only: any Python 3.9+ runs it (the READMEs say
+``.venv/bin/python tools/badges.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 READMES = ("README.md", "README.zh-CN.md")
 REPO_LINE = re.compile(r"<!--\s*kit-repo:\s*([\w.-]+/[\w.-]+)\s*-->")
 BLOCK = re.compile(r"(<!-- badges:start -->\n).*?(<!-- badges:end -->)", re.S)
+CLONE_URL = re.compile(r"(?<=git clone )https://github\.com/[\w.-]+/[\w.-]+?\.git\b")
+# binder/postBuild copies notebooks/ into my-notebooks/: Binder opens the learner's workspace.
+BINDER_PATH = "lab/tree/my-notebooks"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 HEADERS = {
@@ -45,7 +51,7 @@ def colab_url(repo: str, edition: str, name: str) -> str:
 
 def block(readme: str, repo: str) -> str:
     lesson, zh, en, binder = HEADERS[readme]
-    binder_url = f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/notebooks"
+    binder_url = f"https://mybinder.org/v2/gh/{repo}/main?urlpath={BINDER_PATH}"
     lines = [f"[![{binder}]({BINDER_BADGE})]({binder_url})", "", f"| {lesson} | {zh} | {en} |", "|---|---|---|"]
     for path in sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")):
         cells = [f"[![Open in Colab]({COLAB_BADGE})]({colab_url(repo, edition, path.name)})" for edition in ("zh", "en")]
@@ -85,13 +91,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{readme}: no '<!-- badges:start -->' ... '<!-- badges:end -->' block.", file=sys.stderr)
             return 1
         new = BLOCK.sub(lambda m: m[1] + block(readme, repo) + m[2], text)
+        new = CLONE_URL.sub(f"https://github.com/{repo}.git", new)
         if new != text:
             stale.append(readme)
             if not args.check:
                 path.write_text(new, encoding="utf-8")
     stale += sync_notebooks(repo, write=not args.check)
     if args.check and stale:
-        print(f"Out of date: {', '.join(stale)}. Run: python tools/badges.py", file=sys.stderr)
+        print(f"Out of date: {', '.join(stale)}. Run: .venv/bin/python tools/badges.py", file=sys.stderr)
         return 1
     print(f"badges for {repo}: " + ("rewrote " + ", ".join(stale) if stale else "up to date"))
     return 0
