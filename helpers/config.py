@@ -37,7 +37,7 @@ from pathlib import Path
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line, read_env_file
-from .keys import contains_key, fill, is_openai_key, key_note, mask_key, redact, unsendable_key
+from .keys import contains_key, is_openai_key, key_note, mask_key, redact, unsendable_key
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
 from .urls import base_url_note, same_url
@@ -322,7 +322,7 @@ def model_name(name: str, variable: str) -> Message | None:
     if any(ch.isspace() for ch in name) or name.lower() in known:
         fixed = "-".join(name.lower().split())
         hint = MODEL_HINT.format(fixed=fixed) if fixed in known else Message("", "")
-        return fill(MODEL_SPACES, variable=variable, name=name, hint=hint)
+        return MODEL_SPACES.format(variable=variable, name=name, hint=hint)
     close = difflib.get_close_matches(name, models.current_models(), n=1, cutoff=0.9)
     if close:
         return MODEL_CLOSE.format(variable=variable, name=name, close=close[0])
@@ -345,12 +345,12 @@ def mode_line(settings: Settings) -> Message:
         name = preset.display_name if preset else Message("", "")
         where = Message(f"{name.en} {url}".strip(), f"{name.zh} {url}".strip())
         key = Message(f"{settings.masked_key} ({settings.key_source})", f"{settings.masked_key}（{settings.key_source}）") if settings.api_key else KEY_NONE
-    return fill(BANNER, label=LABELS[settings.mode], where=where, model=settings.model, key=key)
+    return BANNER.format(label=LABELS[settings.mode], where=where, model=settings.model, key=key)
 
 
 def note_line(note: Message) -> Message:
     """A note as ``get_client()`` prints it."""
-    return fill(NOTE, text=note)
+    return NOTE.format(text=note)
 
 
 def announcement(settings: Settings) -> list[str]:

@@ -192,7 +192,7 @@ def key_note(key: str | None, variable: str = "OPENAI_API_KEY") -> Message | Non
     problems = [p for p in key_problems(key) if p.kind not in ("placeholder", "too_short")] if key else []
     if not problems:
         return None
-    return fill(KEY_NOTE, variable=variable, problem=problems[0].problem, fix=problems[0].fix)
+    return KEY_NOTE.format(variable=variable, problem=problems[0].problem, fix=problems[0].fix)
 
 
 def unsendable_key(key: str | None, source: str) -> Message | None:
@@ -208,18 +208,10 @@ def unsendable_key(key: str | None, source: str) -> Message | None:
     found = [p for p in key_problems(key) if p.kind == "character"]
     fields = {"variable": variable, "masked": repr(mask_key(key)), "source": source}
     if not found:
-        return fill(UNSENDABLE, problem=_NON_ASCII, **fields)
-    return fill(UNSENDABLE_FIX, problem=found[0].problem, fix=found[0].fix, **fields)
+        return UNSENDABLE.format(problem=_NON_ASCII, **fields)
+    return UNSENDABLE_FIX.format(problem=found[0].problem, fix=found[0].fix, **fields)
 
 
-def fill(template: Message, **fields: object) -> Message:
-    """``template`` filled with ``fields``; a Message field is filled in the matching language.
-
-    (:meth:`Message.format` takes plain values only; this belongs in ``helpers.messages``.)
-    """
-    en = {name: value.en if isinstance(value, Message) else value for name, value in fields.items()}
-    zh = {name: value.zh if isinstance(value, Message) else value for name, value in fields.items()}
-    return Message(template.en.format(**en), template.zh.format(**zh))
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:

@@ -43,8 +43,15 @@ class Message:
     zh: str
 
     def format(self, **fields: object) -> "Message":
-        """Both texts with their ``{placeholders}`` filled (a new, unregistered message)."""
-        return Message(self.en.format(**fields), self.zh.format(**fields))
+        """Both texts with their ``{placeholders}`` filled (a new, unregistered message).
+
+        A field that is itself a :class:`Message` fills each language with its own text."""
+        return Message(self.en.format(**_in(fields, EN)), self.zh.format(**_in(fields, ZH)))
+
+    @staticmethod
+    def same(text: str) -> "Message":
+        """A text that reads the same in both languages (a version, a path, a name)."""
+        return Message(text, text)
 
     def __add__(self, other: "Message") -> "Message":
         """Two messages as one, each language joined with its own spacing."""
@@ -61,6 +68,10 @@ class Message:
 
     def __str__(self) -> str:
         return self.render()
+
+
+def _in(fields: dict[str, object], lang: str) -> dict[str, object]:
+    return {name: value.text(lang) if isinstance(value, Message) else value for name, value in fields.items()}
 
 
 def message(en: str, zh: str) -> Message:

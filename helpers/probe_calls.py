@@ -45,11 +45,6 @@ def verbatim(text: str) -> Message:
     return Message(text, text)
 
 
-def fill(template: Message, **fields: object) -> Message:
-    """``template`` filled with ``fields``; a Message field fills each language with its own text."""
-    en = {name: value.en if isinstance(value, Message) else value for name, value in fields.items()}
-    zh = {name: value.zh if isinstance(value, Message) else value for name, value in fields.items()}
-    return Message(template.en.format(**en), template.zh.format(**zh))
 
 
 @dataclass
@@ -148,7 +143,7 @@ def run_checks(client: openai.OpenAI, model: str, vision_model: str, timeout: fl
 
     def check(name: str, call: Callable[[], Any], ok: Callable[[Any], Message | str] = lambda _: OK) -> Outcome:
         if found.stopped:
-            return found.record(name, Outcome(None, fill(SKIPPED, reason=found.stopped[0])))
+            return found.record(name, Outcome(None, SKIPPED.format(reason=found.stopped[0])))
         return found.record(name, judge.run(call, ok))
 
     check("models_list", lambda: c.models.list(), lambda page: _listing(page, model))

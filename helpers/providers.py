@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from .keys import fill, is_openai_key
+from .keys import is_openai_key
 from .messages import Message, message
 
 #: The data file, shipped as package data (see ``pyproject.toml``).
@@ -223,7 +223,7 @@ def choose_preset(env: Mapping[str, str], environ: Mapping[str, str], explicit_u
     if preset.id == "openai":
         choice.key, choice.key_source = key, key_source
     elif key and is_openai_key(key):
-        choice.notes.append(fill(OPENAI_KEY_ELSEWHERE, name=preset.display_name, variable=variable))
+        choice.notes.append(OPENAI_KEY_ELSEWHERE.format(name=preset.display_name, variable=variable))
     elif key:
         choice.key, choice.key_source = key, f"OPENAI_API_KEY, {key_source}"
     elif preset.key_env:
@@ -245,5 +245,5 @@ def vision_for(preset: Preset | None, model: str, default: str, notes: list[Mess
         return default
     if preset.vision_model:
         return preset.vision_model
-    notes.append(fill(NO_VISION, name=preset.display_name, model=model))
+    notes.append(NO_VISION.format(name=preset.display_name, model=model))
     return model

@@ -9,7 +9,7 @@ from .. import config, models
 from ..messages import Message, message
 from .checks_network import network_skip
 from .context import Context
-from .report import FAIL, OK, SKIP, WARN, Issues, Result, compose, join
+from .report import FAIL, OK, SKIP, WARN, Issues, Result, join
 
 #: Seconds for each request (the model list, every probe call).
 REQUEST_TIMEOUT = 10.0
@@ -135,7 +135,7 @@ def _probe_result(caps: Any, model: str) -> Result:
     if refused or unknown:
         findings = ([_REFUSED.format(names=", ".join(refused))] if refused else []) + (
             [_UNKNOWN.format(names=", ".join(unknown))] if unknown else [])
-        return Result("probe", WARN, compose(_MODEL_SAYS, model=model, findings=join(findings)), _MISSING_FIX, details)
+        return Result("probe", WARN, _MODEL_SAYS.format(model=model, findings=join(findings)), _MISSING_FIX, details)
     return Result("probe", OK, _EVERY_FEATURE.format(model=model), details=details)
 
 

@@ -14,7 +14,7 @@ from .. import config
 from ..messages import Message, message
 from ..providers import PRESETS
 from .context import KEY_VAR, LEGACY_URL_VAR, REPO, URL_VAR, Context, show_path
-from .report import FAIL, OK, SKIP, WARN, Issues, Result, compose
+from .report import FAIL, OK, SKIP, WARN, Issues, Result
 
 _NO_ENV = message("No .env found from {cwd} upward (the environment alone is used)",
                   "从 {cwd} 向上没有找到 .env（只使用环境变量）")
@@ -134,7 +134,7 @@ def check_variable_names(ctx: Context) -> Result:
             is_set = ctx.raw(meant)[0] is not None
             status = WARN if is_set or meant.startswith("KIT_") or meant == "OPENAI_MODEL" else FAIL
             fix = _RENAME_BOTH if is_set else _RENAME
-            issues.add(status, compose(_STRAY, name=name, where=where, meant=meant), fix.format(name=name, meant=meant))
+            issues.add(status, _STRAY.format(name=name, where=where, meant=meant), fix.format(name=name, meant=meant))
     return issues.result("variable_names", _SPELT_RIGHT)
 
 
@@ -161,4 +161,4 @@ def check_provider(ctx: Context) -> Result:
     if preset is None:
         return issues.result("provider", _PRESET_NOT_IN_USE.format(chosen=chosen))
     name = Message(preset.name_en, preset.name_zh)
-    return issues.result("provider", compose(_PRESET_OK, name=name, url=preset.base_url, checked_on=preset.checked_on))
+    return issues.result("provider", _PRESET_OK.format(name=name, url=preset.base_url, checked_on=preset.checked_on))

@@ -12,7 +12,7 @@ from ..messages import Message, message
 from ..providers import PRESETS
 from ..urls import host
 from .context import Context, show_path
-from .report import FAIL, OK, SKIP, WARN, Issues, Result, compose, join, verbatim
+from .report import FAIL, OK, SKIP, WARN, Issues, Result, join, verbatim
 
 _SOURCE_FIX = message("fix the setting named above", "按上面的提示修改设置")
 _NOT_LOADED = message("settings could not be loaded", "设置未能加载")
@@ -79,7 +79,7 @@ def check_key_source(ctx: Context) -> Result:
             origin = "loaded"
     where = show_path(ctx.env_file) if ctx.env_file is not None else ".env"
     offline = _NOT_USED_OFFLINE if settings.mode == config.OFFLINE else Message("", "")
-    return Result("key_source", OK, compose(_FROM, var=var, masked=masked, origin=_origin(origin, where), offline=offline))
+    return Result("key_source", OK, _FROM.format(var=var, masked=masked, origin=_origin(origin, where), offline=offline))
 
 
 _NO_KEY_TO_CHECK = message("No key to check", "没有可检查的密钥")
@@ -95,7 +95,7 @@ def check_key_format(ctx: Context) -> Result:
     where = show_path(ctx.env_file) if ctx.env_file is not None else ".env"
     issues = Issues()
     for found in key_problems(value):
-        issues.add(found.severity, compose(_KEY_PROBLEM, var=var, masked=mask_key(unquote_key(value)),
+        issues.add(found.severity, _KEY_PROBLEM.format(var=var, masked=mask_key(unquote_key(value)),
                                            origin=_origin(origin, where), problem=found.problem), found.fix)
     return issues.result("key_format", _WELL_FORMED.format(var=var))
 
@@ -131,4 +131,4 @@ def check_key_provider(ctx: Context) -> Result:
         "endpoint": Message(endpoint.name_en, endpoint.name_zh),
         "ids": join([verbatim(f"KIT_PROVIDER={p.id}") for p in owners], _OR.en, _OR.zh),
     }
-    return Result("key_provider", WARN, compose(_ELSEWHERE, **fields), compose(_ELSEWHERE_FIX, **fields))
+    return Result("key_provider", WARN, _ELSEWHERE.format(**fields), _ELSEWHERE_FIX.format(**fields))

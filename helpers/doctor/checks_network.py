@@ -14,7 +14,7 @@ from ..messages import Message, message
 from ..providers import PRESETS
 from ..urls import PROXY_VARS, host, is_local, mask_credentials, proxy_for, url_problems
 from .context import LEGACY_URL_VAR, URL_VAR, Context, show_path
-from .report import FAIL, OK, SKIP, WARN, Issues, Result, compose, verbatim
+from .report import FAIL, OK, SKIP, WARN, Issues, Result, verbatim
 
 #: Seconds for the quick TCP connect.
 CONNECT_TIMEOUT = 3.0
@@ -35,7 +35,7 @@ def _legacy_issues(ctx: Context, raw: str | None, issues: Issues) -> str | None:
     legacy, origin = ctx.raw(LEGACY_URL_VAR)
     fields = {"legacy": LEGACY_URL_VAR, "name": URL_VAR}
     if legacy is not None and raw is None:
-        issues.add(WARN, compose(_LEGACY_ONLY, origin=_ORIGINS.get(origin, origin), **fields), _RENAME_TO.format(**fields))
+        issues.add(WARN, _LEGACY_ONLY.format(origin=_ORIGINS.get(origin, origin), **fields), _RENAME_TO.format(**fields))
     elif legacy is not None and legacy.strip() != (raw or "").strip():
         issues.add(WARN, _LEGACY_TOO.format(**fields), _DELETE.format(name=LEGACY_URL_VAR))
     return legacy
@@ -52,10 +52,10 @@ def check_base_url(ctx: Context) -> Result:
     problems, suggested = url_problems(url, PRESETS)
     name = URL_VAR if raw is not None else (LEGACY_URL_VAR if legacy is not None else "base URL")
     for found in problems:
-        issues.add(found.severity, compose(_URL_PROBLEM, name=name, url=url.strip(), problem=found.problem), found.fix)
+        issues.add(found.severity, _URL_PROBLEM.format(name=name, url=url.strip(), problem=found.problem), found.fix)
     result = issues.result("base_url", _ENDPOINT.format(url=url))
     if problems and suggested != url.strip():
-        result.fix = compose(_SUGGESTED, fix=result.fix, name=URL_VAR, url=suggested)
+        result.fix = _SUGGESTED.format(fix=result.fix, name=URL_VAR, url=suggested)
     return result
 
 
@@ -96,9 +96,9 @@ def check_proxy(ctx: Context) -> Result:
         route = _ROUTE_VIA.format(url=url, proxy=mask_credentials(via))
     else:
         route = _ROUTE_DIRECT.format(url=url) if url else Message("", "")
-    result = issues.result("proxy", compose(_PROXY_OK, shown=shown, route=route))
+    result = issues.result("proxy", _PROXY_OK.format(shown=shown, route=route))
     if result.status != OK:
-        result.summary = compose(_PROXY_BAD, shown=shown, problems=result.summary)
+        result.summary = _PROXY_BAD.format(shown=shown, problems=result.summary)
     return result
 
 
@@ -184,10 +184,10 @@ def check_reachable(ctx: Context) -> Result:
         return Result("reachable", FAIL, _UNRESOLVED.format(host=target_host), _UNRESOLVED_FIX)
     except ConnectionRefusedError:
         fix = _START_SERVER if is_local(target_host) else _CHECK_PORT
-        return Result("reachable", FAIL, compose(_REFUSED, label=label), fix)
+        return Result("reachable", FAIL, _REFUSED.format(label=label), fix)
     except TimeoutError:
-        return Result("reachable", FAIL, compose(_NO_ANSWER, label=label, seconds=CONNECT_TIMEOUT), _NO_ANSWER_FIX)
+        return Result("reachable", FAIL, _NO_ANSWER.format(label=label, seconds=CONNECT_TIMEOUT), _NO_ANSWER_FIX)
     except OSError as exc:
         error = exc.strerror or type(exc).__name__
-        return Result("reachable", FAIL, compose(_CANNOT_CONNECT, label=label, error=error), _CANNOT_CONNECT_FIX)
-    return Result("reachable", OK, compose(_CONNECTS, label=label))
+        return Result("reachable", FAIL, _CANNOT_CONNECT.format(label=label, error=error), _CANNOT_CONNECT_FIX)
+    return Result("reachable", OK, _CONNECTS.format(label=label))

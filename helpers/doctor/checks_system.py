@@ -9,7 +9,7 @@ from ..messages import message
 from .checks_python import SETUP
 from .context import Context, show_path
 from .guard import NetworkBlocked, no_network
-from .report import FAIL, OK, SKIP, WARN, Result, compose
+from .report import FAIL, OK, SKIP, WARN, Result
 
 _TOKENS_ONLINE = message("Token counting tried to use the network", "统计 token 时尝试联网")
 _REINSTALL_TOKENIZER = message("reinstall the offline tokenizer: {setup}", "重新安装离线分词器：{setup}")
@@ -26,11 +26,11 @@ def check_tokens(ctx: Context) -> Result:
         with no_network():
             count = tokens.count_tokens("hello world")
     except NetworkBlocked:
-        return Result("tokens", FAIL, _TOKENS_ONLINE, compose(_REINSTALL_TOKENIZER, setup=SETUP))
+        return Result("tokens", FAIL, _TOKENS_ONLINE, _REINSTALL_TOKENIZER.format(setup=SETUP))
     except ImportError as exc:
         return Result("tokens", FAIL, _TOKENS_MISSING.format(name=exc.name), SETUP)
     if count != 2:
-        return Result("tokens", FAIL, _TOKENS_WRONG.format(count=count), compose(_REINSTALL, setup=SETUP))
+        return Result("tokens", FAIL, _TOKENS_WRONG.format(count=count), _REINSTALL.format(setup=SETUP))
     return Result("tokens", OK, _TOKENS_OK)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import config
 from ..messages import Message, message
-from .report import compose
+
 
 REPO = Path(__file__).resolve().parents[2]
 KEY_VAR, URL_VAR, LEGACY_URL_VAR = "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE"
@@ -92,7 +92,7 @@ def _settings(environ: dict[str, str], env: config.EnvFile) -> tuple[config.Sett
         settings = config.resolve(environ, env_file=env, secrets=config.colab_secret,
                                   local_simulator_url=_local_simulator_url())
     except Exception as exc:  # a bug or an input nobody foresaw: reported, never a traceback
-        return None, compose(_NOT_LOADED, error=f"{type(exc).__name__}: {exc}")
+        return None, _NOT_LOADED.format(error=f"{type(exc).__name__}: {exc}")
     return settings, None
 
 

@@ -25,18 +25,9 @@ TOTALS = message("{fails} problem(s), {warns} warning(s)", "{fails} 个问题，
 ALL_FINE = message("Everything looks fine", "一切正常")
 
 
-def compose(template: Message, **parts: Message | str | int | float) -> Message:
-    """``template`` filled language by language: a Message part gives its own text in each language."""
-
-    def fields(lang: str) -> dict[str, object]:
-        return {name: part.text(lang) if isinstance(part, Message) else part for name, part in parts.items()}
-
-    return Message(template.en.format(**fields(EN)), template.zh.format(**fields(ZH)))
 
 
-def verbatim(text: str) -> Message:
-    """A text that reads the same in both languages (a version, a path, a name)."""
-    return Message(text, text)
+verbatim = Message.same  # a text that reads the same in both languages (a version, a path, a name)
 
 
 def join(parts: list[Message], en_sep: str = "; ", zh_sep: str = "；") -> Message:
@@ -73,7 +64,7 @@ class Result:
         order = _order(lang)
         out = [f"{MARKS[self.status]} {render(self.summary, order)}"]
         if self.fix.en and self.status in (WARN, FAIL):
-            out.append("    " + render(compose(FIX, fix=self.fix), order))
+            out.append("    " + render(FIX.format(fix=self.fix), order))
         out += [f"    {render(line, order)}" for line in self.details]
         return out
 

@@ -15,7 +15,7 @@ from .checks_network import check_base_url, check_proxy, check_reachable, check_
 from .checks_python import check_packages, check_python
 from .checks_system import check_cjk_font, check_tokens
 from .context import KEY_VAR, Context, gather
-from .report import TITLE_MODE, WARN, Report, Result, compose
+from .report import TITLE_MODE, WARN, Report, Result
 
 #: Every check, in report order (the endpoint's model list feeds the model and probe checks).
 CHECKS: tuple[Callable[[Context], Result], ...] = (
@@ -56,4 +56,4 @@ def run(lang: str | None = None, *, offline: bool = False, env_file: str | Path 
     known = secrets(ctx)
     results = [run_check(check, ctx).redacted(lambda text: redact(text, known)) for check in CHECKS]
     mode = config.LABELS[ctx.settings.mode] if ctx.settings is not None else _UNKNOWN_MODE
-    return Report(results, lang, compose(TITLE_MODE, mode=mode))
+    return Report(results, lang, TITLE_MODE.format(mode=mode))
