@@ -28,7 +28,7 @@ from .messages import Message, message
 
 #: The data file, shipped as package data (see ``pyproject.toml``).
 DATA_FILE = "providers.toml"
-_FIELDS = ("name_en", "name_zh", "base_url", "key_env", "text_model", "vision_model", "checked_on", "notes")
+_FIELDS = ("name_en", "name_zh", "base_url", "key_env", "text_model", "vision_model", "checked_on", "notes_en", "notes_zh")
 #: What an Azure-style resource name may look like (letters, digits, hyphens).
 _RESOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 
@@ -49,7 +49,13 @@ class Preset:
     text_model: str
     vision_model: str
     checked_on: str
-    notes: str
+    notes_en: str
+    notes_zh: str
+
+    @property
+    def notes(self) -> Message:
+        """What to know about the provider, in English and Chinese."""
+        return Message(self.notes_en, self.notes_zh)
 
     @property
     def display_name(self) -> Message:

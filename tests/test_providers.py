@@ -78,9 +78,10 @@ def test_preset_is_complete(preset: Preset) -> None:
         assert re.fullmatch(r"[A-Z][A-Z0-9_]*_API_KEY", preset.key_env)
     assert preset.key_env == KEY_VARS[preset.id]
     # An empty vision model is allowed only where the notes say the API takes no images.
-    assert preset.vision_model or "no image" in preset.notes
+    assert preset.vision_model or "no image" in preset.notes.en
     assert dt.date.fromisoformat(preset.checked_on) == dt.date(2026, 11, 27)
-    assert " / " in preset.notes and re.search(r"[\u4e00-\u9fff]", preset.notes)  # English / 中文
+    assert preset.notes.en and re.search(r"[\u4e00-\u9fff]", preset.notes.zh)
+    assert not re.search(r"[\u4e00-\u9fff]", preset.notes.en)
 
 
 def test_data_file_tells_learners_to_verify() -> None:
