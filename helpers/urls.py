@@ -62,10 +62,6 @@ class UrlProblem:
     #: A stable name for tests and callers: quoted, scheme, invalid, host, tail, twice, v1, preset, path, http, ollama.
     kind: str
 
-    def __getitem__(self, index: int) -> str:
-        """The old tuple view ``(severity, en, zh, fix_en, fix_zh)``: lesson 07's stored code indexes it."""
-        return (self.severity, self.problem.en, self.problem.zh, self.fix.en, self.fix.zh)[index]
-
 
 def host(url: str | None) -> str:
     """The host name of ``url``, lower case ('' when there is none or the URL is malformed)."""
