@@ -182,6 +182,7 @@ def test_settings_notes_for_a_key_and_a_base_url() -> None:
     assert urls.base_url_note(None) is None
 
 
-def test_url_problem_keeps_the_tuple_view_lesson_07_uses() -> None:
+def test_url_problem_says_what_lesson_07_prints() -> None:
     (problem,), _ = urls.url_problems("https://api.openai.com")
-    assert (problem[0], problem[1], problem[2]) == ("fail", "it lacks the /v1 path", "缺少 /v1 路径")
+    assert problem.severity == "fail"
+    assert (problem.problem.render("en"), problem.problem.render("zh")) == ("it lacks the /v1 path", "缺少 /v1 路径")
