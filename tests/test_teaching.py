@@ -251,10 +251,10 @@ def command_lines(pattern: str) -> list[tuple[str, list[str]]]:
 
 def test_guides_exist_and_run_the_offline_server():
     assert all(guide.is_file() for guide in GUIDES)
-    assert len(command_lines(r"python3? -m helpers\.offline\b")) >= 4  # both guides, several variants
+    assert len(command_lines(r"(?:\.venv/bin/)?python3? -m helpers\.offline\b")) >= 4  # both guides, several variants
 
 
-@pytest.mark.parametrize(("guide", "argv"), command_lines(r"python3? -m helpers\.offline\b"))
+@pytest.mark.parametrize(("guide", "argv"), command_lines(r"(?:\.venv/bin/)?python3? -m helpers\.offline\b"))
 def test_offline_commands_in_guides_parse(monkeypatch, guide, argv):
     """argparse accepted the line if main() gets as far as building the simulator."""
 
@@ -274,7 +274,7 @@ def test_offline_commands_in_guides_parse(monkeypatch, guide, argv):
             assert options[option] == float(argv[argv.index(flag) + 1])
 
 
-@pytest.mark.parametrize(("guide", "argv"), command_lines(r"python3? docs/make_student_keys\.py\b"))
+@pytest.mark.parametrize(("guide", "argv"), command_lines(r"(?:\.venv/bin/)?python3? docs/make_student_keys\.py\b"))
 def test_student_key_commands_in_guides_parse(guide, argv):
     load_script().parser().parse_args(argv[2:])
 
