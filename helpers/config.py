@@ -37,6 +37,7 @@ from pathlib import Path
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line, read_env_file
+from .key_rules import implausible_key, missing_key
 from .keys import contains_key, fill, is_openai_key, key_note, mask_key, redact, unsendable_key
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
@@ -220,6 +221,10 @@ def resolve(
         base_url = base_url or choice.base_url
 
     mode, shared = _mode(env, base_url, key.value, local_simulator_url)
+    keyless = missing_key(mode, base_url, key.value, choice.preset if choice else None)
+    if keyless is not None:  # a hosted endpoint without its key: say so once, and run offline
+        notes.append(keyless)
+        mode, shared, choice = OFFLINE, bool(_clean(env.get("KIT_SIMULATOR_URL"))), None
     preset = None
     if choice is not None:
         preset = settle_preset(choice, mode, notes)
@@ -236,9 +241,11 @@ def resolve(
     model = _clean(env.get("OPENAI_MODEL")) or (preset.text_model if preset else models.DEFAULT_MODEL)
     vision = _clean(env.get("OPENAI_VISION_MODEL")) or vision_for(preset, model, models.DEFAULT_VISION_MODEL, notes)
     notes.extend(_model_notes(env, model, vision))
+    variable = key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY"
     notes.extend(note for note in (
         lost_key_line(env_file) if file_values is env_file.values else None,
-        key_note(key.value, key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY") if mode != OFFLINE else None,
+        key_note(key.value, variable) if mode != OFFLINE else None,
+        implausible_key(key.value, variable, base_url or DEFAULT_BASE_URL) if mode != OFFLINE else None,
         base_url_note(base_url),
     ) if note)
     notes.extend(_name_notes(env))
