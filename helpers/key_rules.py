@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .keys import FAIL, KEY_NOTE, KeyProblem, key_problems, unquote_key
 from .messages import Message, message
-from .urls import host, is_local
+from .urls import host, is_local, unquote, with_scheme
 
 if TYPE_CHECKING:
     from .providers import Preset
@@ -41,7 +41,7 @@ def needs_key(base_url: str | None, preset: Preset | None) -> bool:
     """True when requests to ``base_url`` need a key: a hosted endpoint, not a local server."""
     if preset is not None and not preset.key_env:
         return False
-    return bool(base_url) and not is_local(host(base_url))
+    return bool(base_url) and not is_local(host(with_scheme(unquote(base_url or ""))))
 
 
 def missing_key(mode: str, base_url: str | None, key: str | None, preset: Preset | None) -> Message | None:
@@ -57,8 +57,8 @@ def missing_key(mode: str, base_url: str | None, key: str | None, preset: Preset
 def prefix_problem(key: str, base_url: str | None) -> KeyProblem | None:
     """A key without the prefix every key of its endpoint has, else None."""
     name = host(base_url)
-    prefix = PREFIXES.get(name)
-    if prefix is None or unquote_key(key).startswith(prefix):
+    prefix, key = PREFIXES.get(name), unquote_key(key)
+    if prefix is None or key.startswith(prefix) or not (key.isascii() and key.isprintable()):  # odd characters: their own problem
         return None
     problem = Message(_PREFIX.en.format(prefix=prefix, host=name), _PREFIX.zh.format(prefix=prefix, host=name))
     return KeyProblem(FAIL, problem, _PREFIX_FIX, "prefix")
