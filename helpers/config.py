@@ -37,7 +37,7 @@ from pathlib import Path
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line, read_env_file
-from .key_rules import implausible_key, missing_key
+from .key_rules import implausible_key, missing_key, no_key_note
 from .keys import contains_key, fill, is_openai_key, key_note, mask_key, redact, unsendable_key
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
@@ -223,6 +223,7 @@ def resolve(
     mode, shared = _mode(env, base_url, key.value, local_simulator_url)
     keyless = missing_key(mode, base_url, key.value, choice.preset if choice else None)
     if keyless is not None:  # a hosted endpoint without its key: say so once, and run offline
+        notes.extend(note for note in (choice.notes if choice else []) if note != no_key_note(choice.preset))
         notes.append(keyless)
         mode, shared, choice = OFFLINE, bool(_clean(env.get("KIT_SIMULATOR_URL"))), None
     preset = None

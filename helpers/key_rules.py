@@ -54,6 +54,13 @@ def missing_key(mode: str, base_url: str | None, key: str | None, preset: Preset
                    NO_KEY_OFFLINE.zh.format(name=name.zh, variable=variable))
 
 
+def no_key_note(preset: Preset | None) -> Message | None:
+    """The preset's own "no key found" note, which :func:`missing_key`'s note replaces."""
+    from .providers import NO_KEY
+
+    return NO_KEY.format(id=preset.id, variable=preset.key_env) if preset is not None else None
+
+
 def prefix_problem(key: str, base_url: str | None) -> KeyProblem | None:
     """A key without the prefix every key of its endpoint has, else None."""
     name = host(base_url)
