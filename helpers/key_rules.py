@@ -2,10 +2,11 @@
 
 Introduced in lesson 01 (compatible endpoints), with the banner notes they produce:
 
-1. **A hosted endpoint without its key runs offline.** ``KIT_PROVIDER=deepseek`` or a public
-   ``OPENAI_BASE_URL`` with no key could only fail on every request, so the kit says so once
-   and uses the offline simulator instead; the lessons keep running. A server on this machine
-   or the local network (Ollama, LM Studio, vLLM) needs no key: it gets a placeholder key.
+1. **A hosted endpoint without a key it can send runs offline.** ``KIT_PROVIDER=deepseek`` or a
+   public ``OPENAI_BASE_URL`` with no key could only fail on every request, so the kit says so
+   once and uses the offline simulator instead; the lessons keep running. So does a key no
+   request header can carry (control or non-ASCII characters). A server on this machine or the
+   local network (Ollama, LM Studio, vLLM) needs no key: it gets a placeholder key.
 2. **An implausible key is named in a note** (the placeholder of a template, a key too short to
    be real, a key without the prefix its endpoint's keys have): requests would fail with 401.
 
@@ -31,6 +32,7 @@ NO_KEY_OFFLINE = message(
     "cell again.",
     "没有 {name} 的密钥：改用离线模拟器运行。在 .env 里加上 {variable}=<你的密钥>，再重新运行准备单元格。",
 )
+RUNS_OFFLINE = message("Until then the lessons run on the offline simulator.", "在此之前，课程在离线模拟器上运行。")
 _PREFIX = message("the key does not start with {prefix}, as every key of {host} does (another provider's key, or "
                   "cut off at the start?)",
                   "密钥不是以 {prefix} 开头，而 {host} 的密钥都以它开头（是别家服务商的密钥，还是开头被截掉了？）")
@@ -52,6 +54,11 @@ def missing_key(mode: str, base_url: str | None, key: str | None, preset: Preset
     variable = (preset.key_env if preset is not None else "") or "OPENAI_API_KEY"
     return Message(NO_KEY_OFFLINE.en.format(name=name.en, variable=variable),
                    NO_KEY_OFFLINE.zh.format(name=name.zh, variable=variable))
+
+
+def offline_instead(key_error: Message | None) -> Message | None:
+    """The note for a key no request header can carry (:func:`helpers.keys.unsendable_key`): the kit runs offline."""
+    return key_error + RUNS_OFFLINE if key_error is not None else None
 
 
 def no_key_note(preset: Preset | None) -> Message | None:
