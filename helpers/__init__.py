@@ -6,6 +6,7 @@ it is introduced. Read any of them in a notebook with ``helper??``.
 
 from .client import banner, get_client, settings
 from .config import Settings, load_settings
+from .explain import explained
 from .keys import mask_key
 from .models import DEFAULT_MODEL, DEFAULT_VISION_MODEL, check_model, retirement_warning
 from .tokens import count_message_tokens, count_tokens
@@ -18,6 +19,7 @@ __all__ = [
     "check_model",
     "count_message_tokens",
     "count_tokens",
+    "explained",
     "get_client",
     "load_settings",
     "mask_key",

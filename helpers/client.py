@@ -5,6 +5,10 @@ returns a plain ``openai.OpenAI``, so every SDK feature works unchanged. In offl
 also points ``OPENAI_BASE_URL``/``OPENAI_API_KEY`` of this process at the simulator, so a
 lesson's plain ``OpenAI()`` reaches the same simulator.
 
+A key that cannot work never stops the setup cell: ``resolve`` notes it and, when no request
+could succeed (a hosted endpoint without its key, a key no header can carry), runs offline.
+Failed requests are explained by ``with helpers.explained():`` (:mod:`helpers.explain`).
+
 The steps: read ``.env`` -> :func:`helpers.config.resolve` (the one decision) ->
 :func:`helpers.config.apply_environ` -> (offline: start the simulator, imported only then)
 -> the banner -> ``openai.OpenAI``.
@@ -69,8 +73,6 @@ def get_client(env_file: str | Path | None = None, *, quiet: bool = False, **cli
     global _SETTINGS
     settings = config.load_settings(env_file, local_simulator_url())
     _SETTINGS = settings
-    if settings.key_error is not None:
-        raise ValueError(str(settings.key_error))  # before the SDK: its errors would show the key whole
     if settings.mode == OFFLINE and not settings.shared_simulator:
         settings.base_url = local_simulator().base_url
     config.apply_environ(settings)

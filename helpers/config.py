@@ -37,6 +37,7 @@ from pathlib import Path
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line, read_env_file
+from .key_rules import implausible_key, missing_key, no_key_note, offline_instead
 from .keys import contains_key, is_openai_key, key_note, mask_key, redact, unsendable_key
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
@@ -114,7 +115,7 @@ class Settings:
     preset: Preset | None = None
     #: ``KIT_SIMULATOR_PROFILE`` for the simulator ``get_client()`` starts (None: full).
     simulator_profile: str | None = None
-    #: Why the key cannot be sent (control or non-ASCII characters); ``get_client()`` raises it.
+    #: Why the key cannot be sent (control or non-ASCII characters); the kit then runs offline, with a note.
     key_error: Message | None = None
     #: What :func:`apply_environ` writes (None: delete), so a lesson's plain ``OpenAI()`` agrees.
     environ_changes: dict[str, str | None] = field(default_factory=dict, repr=False)
@@ -220,6 +221,12 @@ def resolve(
         base_url = base_url or choice.base_url
 
     mode, shared = _mode(env, base_url, key.value, local_simulator_url)
+    key_error = unsendable_key(key.value, key.source) if mode != OFFLINE else None
+    keyless = missing_key(mode, base_url, key.value, choice.preset if choice else None) or offline_instead(key_error)
+    if keyless is not None:  # a hosted endpoint without a key it can send: say so once, and run offline
+        notes.extend(note for note in (choice.notes if choice else []) if note != no_key_note(choice.preset))
+        notes.append(keyless)
+        mode, shared, choice = OFFLINE, bool(_clean(env.get("KIT_SIMULATOR_URL"))), None
     preset = None
     if choice is not None:
         preset = settle_preset(choice, mode, notes)
@@ -236,9 +243,11 @@ def resolve(
     model = _clean(env.get("OPENAI_MODEL")) or (preset.text_model if preset else models.DEFAULT_MODEL)
     vision = _clean(env.get("OPENAI_VISION_MODEL")) or vision_for(preset, model, models.DEFAULT_VISION_MODEL, notes)
     notes.extend(_model_notes(env, model, vision))
+    variable = key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY"
     notes.extend(note for note in (
         lost_key_line(env_file) if file_values is env_file.values else None,
-        key_note(key.value, key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY") if mode != OFFLINE else None,
+        key_note(key.value, variable) if mode != OFFLINE else None,
+        implausible_key(key.value, variable, base_url or DEFAULT_BASE_URL) if mode != OFFLINE else None,
         base_url_note(base_url),
     ) if note)
     notes.extend(_name_notes(env))
@@ -255,7 +264,7 @@ def resolve(
         notes=notes,
         preset=preset,
         simulator_profile=_simulator_profile(env, notes) if mode == OFFLINE and not shared else None,
-        key_error=unsendable_key(key.value, key.source) if mode != OFFLINE else None,
+        key_error=key_error,
         environ_changes=changes,
     )
 

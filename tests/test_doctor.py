@@ -314,7 +314,8 @@ def test_unreachable_host_dns_and_timeout(monkeypatch: pytest.MonkeyPatch, error
     def fail(address: tuple[str, int], timeout: float) -> socket.socket:
         raise error
 
-    setenv(monkeypatch, OPENAI_BASE_URL="https://api.example.com/v1", NO_PROXY="*", no_proxy="*")
+    # With its key: a hosted endpoint without one runs offline, and offline nothing is reached.
+    setenv(monkeypatch, OPENAI_BASE_URL="https://api.example.com/v1", OPENAI_API_KEY=KEY, NO_PROXY="*", no_proxy="*")
     monkeypatch.setattr(checks_network.socket, "create_connection", fail)
     result = check("reachable", offline=False)
     assert result.status == FAIL and words in result.summary.en and "api.example.com" in result.summary.en

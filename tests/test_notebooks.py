@@ -55,7 +55,10 @@ MACHINE_PATH = re.compile(
 WARNING_TEXT = re.compile(r"\b\w*Warning:|warnings\.warn|\bDeprecationWarning\b|\bUserWarning\b")
 MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 TIMESTAMP = re.compile(r"\b20\d\d-\d\d-\d\dT\d\d:\d\d")
-REASON_COMMENT = re.compile(r"^[ \t]*#[ \t]*\S", re.M)
+TEST_MACHINERY = re.compile(r"#.*\bnbval\b")
+# Shell and IPython magics: the setup cells use subprocess and plain Python instead.
+MAGIC = re.compile(r"^[ \t]*[!%]", re.M)
+PLACEHOLDER_REPO = "OWNER/REPO"
 IGNORE_TAGS = ("nbval-ignore-output", "nbval-skip")
 
 
@@ -379,14 +382,32 @@ def test_images_exist(path):
     report(problems, "missing images")
 
 
+def ignore_reason(cell: nbformat.NotebookNode) -> str:
+    """Why nbval does not compare the cell's output: ``metadata.kit.ignore_reason``."""
+    return str(cell.get("metadata", {}).get("kit", {}).get("ignore_reason", "")).strip()
+
+
 @each_notebook
 def test_ignored_cells_say_why(path):
     problems = [
-        f"cell {index}: tagged {tags(cell)} without a # comment giving the reason"
+        f"cell {index}: tagged {tags(cell)} without metadata.kit.ignore_reason"
         for index, cell in enumerate(load(path).cells)
-        if cell.cell_type == "code" and set(IGNORE_TAGS) & set(tags(cell)) and not REASON_COMMENT.search(cell.source)
+        if cell.cell_type == "code" and set(IGNORE_TAGS) & set(tags(cell)) and not ignore_reason(cell)
     ]
     report(problems, "nbval tags without a reason")
+
+
+@each_notebook
+def test_no_test_machinery_in_code(path):
+    # The reason lives in the cell's metadata: a learner reads code, not notes for the test runner.
+    problems = [
+        f"cell {index}: {line.strip()!r}"
+        for index, cell in enumerate(load(path).cells)
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if TEST_MACHINERY.search(line)
+    ]
+    report(problems, "test machinery in code cells (move it into the cell's metadata)")
 
 
 @each_notebook
@@ -408,16 +429,20 @@ def test_title(path):
     assert title, f"title must start with '# {match[1]} · ', got {first.source[:40]!r}"
 
 
-def setup_cell(path: Path) -> str | None:
-    cells = code_cells(load(path))
-    return cells[0].source if cells else None
+def setup_cells(path: Path) -> tuple[str, ...] | None:
+    """The markdown note, the hidden Colab cell and the setup cell that open every lesson (None: too few cells)."""
+    cells = load(path).cells
+    fetch = next((i for i, cell in enumerate(cells) if cell.cell_type == "code"), None)
+    if fetch is None or fetch == 0 or fetch + 1 >= len(cells):
+        return None
+    return tuple(cell.cell_type + ":" + cell.source for cell in cells[fetch - 1:fetch + 2])
 
 
-def reference_setup(edition: str) -> tuple[Path, str | None]:
-    """The lowest-numbered readable notebook of the edition and its setup cell: the template."""
+def reference_setup(edition: str) -> tuple[Path, tuple[str, ...] | None]:
+    """The lowest-numbered readable notebook of the edition and its opening cells: the template."""
     for path in edition_files(edition):
         try:
-            return path, setup_cell(path)
+            return path, setup_cells(path)
         except (OSError, ValueError):  # a lesson being written; NotJSONError is a ValueError
             continue
     pytest.fail(f"no readable notebook in {edition}")
@@ -426,10 +451,32 @@ def reference_setup(edition: str) -> tuple[Path, str | None]:
 @each_notebook
 def test_setup_cell_identical(path):
     reference, expected = reference_setup(path.parent.name)
-    actual = setup_cell(path)
-    assert actual is not None, "no code cell"
+    actual = setup_cells(path)
+    assert actual is not None, "no setup cells"
     same = actual == expected
-    assert same, f"first code cell differs from {nb_id(reference)}'s:\n{actual}\n--- expected ---\n{expected}"
+    assert same, f"opening cells differ from {nb_id(reference)}'s:\n{actual}\n--- expected ---\n{expected}"
+
+
+@each_notebook
+def test_colab_cell_is_hidden_and_plain_python(path):
+    cells = load(path).cells
+    note, fetch, setup = (cells[i] for i in range(1, 4))
+    assert (note.cell_type, fetch.cell_type, setup.cell_type) == ("markdown", "code", "code"), "cells 1-3: note, Colab, setup"
+    assert "Colab" in note.source and "google.colab" in fetch.source and "helpers.get_client()" in setup.source
+    assert fetch.metadata.get("jupyter", {}).get("source_hidden") is True and fetch.metadata.get("cellView") == "form"
+    problems = [f"cell {i}: magic" for i, cell in enumerate(code_cells(load(path))[:2]) if MAGIC.search(cell.source)]
+    report(problems, "shell or IPython magics in the setup cells (use subprocess and sys.executable -m pip)")
+
+
+@each_notebook
+def test_no_placeholder_repository_in_sight(path):
+    cells = load(path).cells
+    shown = [
+        f"cell {index}"
+        for index, cell in enumerate(cells)
+        if PLACEHOLDER_REPO in cell.source and not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    ]
+    report(shown, f"{PLACEHOLDER_REPO} in a cell a learner sees")
 
 
 @each_notebook

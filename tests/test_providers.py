@@ -157,14 +157,16 @@ def test_an_openai_key_is_never_sent_to_another_provider(monkeypatch: pytest.Mon
     s = helpers.settings()
     assert s.api_key is None and client.api_key != OPENAI_KEY
     assert "SILICONFLOW_API_KEY" in out and OPENAI_KEY not in out
-    # A lesson's plain OpenAI() is not pointed at the provider with that key either.
-    assert os.environ.get("OPENAI_BASE_URL") is None and os.environ["OPENAI_API_KEY"] == OPENAI_KEY
+    # Without its own key the preset runs offline: a lesson's plain OpenAI() reaches the simulator, not the provider.
+    assert s.mode == config.OFFLINE and "api.siliconflow" not in os.environ["OPENAI_BASE_URL"]
+    assert os.environ["OPENAI_API_KEY"] != OPENAI_KEY
 
 
 def test_no_key_at_all_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_PROVIDER="zhipu")
-    assert s.mode == config.COMPATIBLE and s.api_key is None
-    assert any("ZHIPUAI_API_KEY=<your key>" in note for note in note_texts(s))
+    assert s.mode == config.OFFLINE and s.api_key is None  # a hosted provider without its key: offline
+    said = [note for note in note_texts(s) if "ZHIPUAI_API_KEY=<your key>" in note]
+    assert len(said) == 1 and "offline simulator" in said[0]  # said once
 
 
 def test_base_url_and_models_override_the_preset(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ checks only apply it to what the learner configured.
 from __future__ import annotations
 
 from .. import config
+from ..key_rules import prefix_problem
 from ..keys import key_belongs_elsewhere, key_problems, mask_key, unquote_key
 from ..messages import Message, message
 from ..providers import PRESETS
@@ -94,7 +95,7 @@ def check_key_format(ctx: Context) -> Result:
     var = ctx.key_var()
     where = show_path(ctx.env_file) if ctx.env_file is not None else ".env"
     issues = Issues()
-    for found in key_problems(value):
+    for found in key_problems(value) + [p for p in (prefix_problem(value, ctx.endpoint()),) if p is not None]:
         issues.add(found.severity, _KEY_PROBLEM.format(var=var, masked=mask_key(unquote_key(value)),
                                            origin=_origin(origin, where), problem=found.problem), found.fix)
     return issues.result("key_format", _WELL_FORMED.format(var=var))
