@@ -92,6 +92,14 @@ def _only_success_schemas(document: dict) -> dict:
     return document
 
 
+def _base64_embeddings(document: dict) -> dict:
+    vector = document["components"]["schemas"]["Embedding"]["properties"]["embedding"]
+    document["components"]["schemas"]["Embedding"]["properties"]["embedding"] = {
+        "anyOf": [vector, {"type": "string", "contentEncoding": "base64"}]
+    }
+    return document
+
+
 ALLOWANCES: tuple[Allowance, ...] = (
     Allowance(
         "nullable",
@@ -114,6 +122,12 @@ ALLOWANCES: tuple[Allowance, ...] = (
         "`message` out and validators fall back to schema names). The discriminator is an annotation; "
         "the union itself still validates every item, so it is dropped.",
         _without_discriminators,
+    ),
+    Allowance(
+        "base64-embeddings",
+        "`Embedding.embedding` is documented as an array of floats only; with `encoding_format: "
+        "\"base64\"` the API sends the vector as a base64 string (the SDK decodes it).",
+        _base64_embeddings,
     ),
 )
 
@@ -190,6 +204,10 @@ class Fuzzer:
             declared = self._declared(case.operation.definition.raw.get("operationId", ""))
             for name in [k for k in case.body if k not in declared]:
                 del case.body[name]
+        if isinstance(case.body, dict) and "model" in declared and "model" not in case.body and "prompt" not in case.body:
+            case.body["model"] = ""  # optional in the description, required by the API (no stored prompt to name one)
+        if isinstance(case.body, dict) and "input" in declared and not {"input", "prompt", "conversation"} & set(case.body):
+            case.body["input"] = data.draw(st.sampled_from(["Hello, fuzz!", "你好，模糊测试！"]))  # nothing else gives a prompt
         if isinstance(case.body, dict) and isinstance(case.body.get("model"), str):
             models = EMBEDDING_MODELS if case.operation.label.endswith("/embeddings") else CHAT_MODELS
             case.body["model"] = data.draw(st.sampled_from(models))
