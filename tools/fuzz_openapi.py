@@ -92,6 +92,20 @@ def _only_success_schemas(document: dict) -> dict:
     return document
 
 
+#: (schema, property) pairs the API sends as null although the description gives no null.
+NULL_IN_PRACTICE = (("Response", "usage"),)
+
+
+def _null_in_practice(document: dict) -> dict:
+    schemas = document["components"]["schemas"]
+    for name, prop in NULL_IN_PRACTICE:
+        parts = [schemas[name], *(schemas[s["$ref"].rsplit("/", 1)[-1]] if "$ref" in s else s for s in schemas[name].get("allOf", ()))]
+        for part in parts:
+            if prop in part.get("properties", {}):
+                part["properties"][prop] = {"anyOf": [part["properties"][prop], {"type": "null"}]}
+    return document
+
+
 def _base64_embeddings(document: dict) -> dict:
     vector = document["components"]["schemas"]["Embedding"]["properties"]["embedding"]
     document["components"]["schemas"]["Embedding"]["properties"]["embedding"] = {
@@ -122,6 +136,20 @@ ALLOWANCES: tuple[Allowance, ...] = (
         "`message` out and validators fall back to schema names). The discriminator is an annotation; "
         "the union itself still validates every item, so it is dropped.",
         _without_discriminators,
+    ),
+    Allowance(
+        "null-in-practice",
+        "Fields the API sends as null in some states although the description gives no null: a "
+        "Response's `usage` is null until it completes (the `response.created` and "
+        "`response.in_progress` stream events carry it so; the SDK types it Optional).",
+        _null_in_practice,
+    ),
+    Allowance(
+        "event-streams",
+        "A `text/event-stream` body's schema is that of one event's `data` payload (the OpenAI "
+        "convention), while Schemathesis validates each whole SSE frame (`{event, data}`) against it: "
+        "streamed answers are checked here by validating every `data:` payload against that schema.",
+        lambda document: document,
     ),
     Allowance(
         "base64-embeddings",
@@ -179,6 +207,7 @@ class Fuzzer:
         self.schema = schemathesis.openapi.from_dict(copy.deepcopy(self.document))
         resource = referencing.Resource.from_contents(self.document, default_specification=referencing.jsonschema.DRAFT202012)
         registry = referencing.Registry().with_resource("urn:spec", resource)
+        self.registry = registry
         self.error_validator = jsonschema.Draft202012Validator({"$ref": "urn:spec#/components/schemas/ErrorResponse"}, registry=registry)
         self.refused = {kind: {n for n, p in table.items() if p.status == "refused"} for kind, table in params.TABLE.items()}
 
@@ -233,6 +262,10 @@ class Fuzzer:
         if status >= 500:
             figures.fail(f"{status} server error", case)
             return
+        if status < 300 and "text/event-stream" in _content_type(response):
+            figures.outcomes["ok (stream)"] += 1
+            self._check_stream(case, response, figures)
+            return
         if status < 300:
             figures.outcomes["ok"] += 1
             checks = [response_schema_conformance] + ([negative_data_rejection] if mode == "negative" else [])
@@ -246,6 +279,21 @@ class Fuzzer:
         reason = self._reason(mode, kind, body["error"])
         figures.outcomes[reason] += 1
         figures.messages.setdefault(reason, str(body["error"].get("message", ""))[:150])
+
+    def _check_stream(self, case: Any, response: Any, figures: Figures) -> None:
+        """Every ``data:`` payload of a stream must conform to the operation's event-stream schema."""
+        import jsonschema
+
+        raw = case.operation.definition.raw["responses"]["200"]["content"]["text/event-stream"]["schema"]
+        schema = {"$ref": "urn:spec" + raw["$ref"]} if "$ref" in raw else raw
+        validator = jsonschema.Draft202012Validator(schema, registry=self.registry)
+        for line in response.text.splitlines():
+            if not line.startswith("data: ") or line == "data: [DONE]":
+                continue
+            error = jsonschema.exceptions.best_match(validator.iter_errors(json.loads(line[len("data: "):])))
+            if error is not None:
+                figures.fail(f"{response.status_code} stream event violates schema at {list(error.absolute_path)}", case)
+                return
 
     def _reason(self, mode: str, kind: str | None, error: dict) -> str:
         if mode == "negative":
@@ -318,6 +366,11 @@ def _properties(document: dict, schema: dict, depth: int = 0) -> set[str]:
         for sub in schema.get(key, ()):
             names |= _properties(document, sub, depth + 1)
     return names
+
+
+def _content_type(response: Any) -> str:
+    value = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
+    return str(value[0] if isinstance(value, list) and value else value)
 
 
 def _json_or_none(response: Any) -> Any:
