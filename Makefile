@@ -8,7 +8,7 @@ ARGS ?=
 LESSON ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test browser-test outputs bench doctor clean fresh changed
+.PHONY: help setup lab test browser-test outputs bench fuzz doctor clean fresh changed
 
 help:
 	@echo "Targets (each runs 'setup' first, except clean, fresh and changed):"
@@ -23,6 +23,7 @@ help:
 	@echo "  make browser-test  only the JupyterLab browser test (needs Chromium); refreshes docs/images/playground.png"
 	@echo "  make outputs  regenerate the notebooks' stored outputs"
 	@echo "  make bench    run the benchmark (bench/run.py)"
+	@echo "  make fuzz     fuzz the offline simulator from the OpenAPI description  e.g. ARGS=\"--examples 200\""
 	@echo "  make doctor   check the set-up (key, .env, endpoint, proxy) and say how to fix it  e.g. ARGS=--offline"
 	@echo "  make clean    remove .venv and caches"
 	@echo "Use another Python with PYTHON=..., e.g. make setup PYTHON=python3.12"
@@ -33,7 +34,7 @@ help:
 setup:
 	$(PYTHON) tasks.py setup
 
-lab test outputs bench doctor browser-test:
+lab test outputs bench fuzz doctor browser-test:
 	$(PYTHON) tasks.py $@ -- $(ARGS)
 
 fresh:

@@ -11,6 +11,8 @@ Usage:
     python3 tasks.py test [-- ARGS]      run the tests (ARGS go to pytest)
     python3 tasks.py outputs [-- ARGS]   regenerate the notebooks' stored outputs
     python3 tasks.py bench [-- ARGS]     run the benchmark (--setup: the set-up's time and size)
+    python3 tasks.py fuzz [-- ARGS]      fuzz the offline simulator from the OpenAPI description
+                                         (ARGS e.g. --examples 200; default 1000 per operation)
     python3 tasks.py doctor [-- ARGS]    check the set-up (key, .env, endpoint, proxy) and say how to fix it
     python3 tasks.py browser-test [-- ARGS]  only the browser test (needs Chromium);
                                          also refreshes docs/images/playground.png
@@ -310,6 +312,12 @@ def cmd_bench(extra):
     return run_tool([venv_python(), script] + extra)
 
 
+def cmd_fuzz(extra):
+    setup()
+    # Schemathesis, deep: every implemented operation, positive and negative data; prints its figures.
+    return run_tool([venv_python(), os.path.join("tools", "fuzz_openapi.py")] + extra)
+
+
 def cmd_doctor(extra):
     setup()
     # ARGS go to the doctor: --offline (no network checks), --lang en|zh.
@@ -360,6 +368,7 @@ COMMANDS = {
     "test": cmd_test,
     "outputs": cmd_outputs,
     "bench": cmd_bench,
+    "fuzz": cmd_fuzz,
     "doctor": cmd_doctor,
     "browser-test": cmd_browser_test,
     "clean": cmd_clean,

@@ -44,7 +44,7 @@ import openai  # noqa: E402
 
 from helpers.models import DEFAULT_MODEL  # noqa: E402
 from helpers.offline import Simulator  # noqa: E402
-from helpers.offline.server import OFFLINE_KEY  # noqa: E402
+from helpers.offline import OFFLINE_KEY  # noqa: E402
 
 CALLS = ("chat", "stream", "json", "models")
 

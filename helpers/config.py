@@ -134,10 +134,8 @@ class Settings:
 
 def _offline_key() -> str:
     """The simulator's key, imported only when needed (live mode loads no simulator module)."""
-    try:
-        from .offline import OFFLINE_KEY
-    except ImportError:  # until helpers/offline/__init__.py exports it (engineer S)
-        from .offline.server import OFFLINE_KEY
+    from .offline import OFFLINE_KEY
+
     return OFFLINE_KEY
 
 

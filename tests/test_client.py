@@ -19,7 +19,7 @@ import helpers
 from helpers import client as client_module
 from helpers import config, models
 from helpers.offline import Simulator
-from helpers.offline.server import OFFLINE_KEY, is_loopback
+from helpers.offline import OFFLINE_KEY, is_loopback
 
 #: A fixed "today" so retirement notes do not depend on the real date.
 TODAY = dt.date(2026, 11, 27)
@@ -415,7 +415,7 @@ def test_an_env_file_that_is_not_a_file_is_said_so(capsys: pytest.CaptureFixture
 @pytest.mark.parametrize("value", ["1e12", "inf", "nan", "-5"])
 def test_latency_variables_are_capped_like_the_header(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     # KIT_OFFLINE_LATENCY_MS had no cap while the per-request header had one: a typo could hang a class.
-    from helpers.offline.server import MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS
+    from helpers.offline import MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS
 
     monkeypatch.setattr(client_module, "_SIMULATOR", None)  # a fresh simulator for this test only
     setenv(monkeypatch, KIT_OFFLINE_LATENCY_MS=value, KIT_OFFLINE_TOKEN_LATENCY_MS=value)

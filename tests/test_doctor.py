@@ -503,7 +503,7 @@ def test_main_exits_one_on_failure(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert "✗ SSL_CERT_FILE" in out and "missing.pem" in out and KEY not in out and PROJ + "…wxyz" in out
 
 
-@pytest.mark.parametrize("profile", sorted(__import__("helpers.offline.profiles", fromlist=["PROFILES"]).PROFILES))
+@pytest.mark.parametrize("profile", sorted(__import__("helpers.offline", fromlist=["PROFILES"]).PROFILES))
 def test_doctor_against_every_impersonated_provider(monkeypatch: pytest.MonkeyPatch, profile: str) -> None:
     # The doctor's checklist must agree with an independent probe of the same limited provider.
     import openai

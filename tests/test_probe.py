@@ -16,8 +16,7 @@ import pytest
 
 from helpers import probe as probe_module
 from helpers.models import DEFAULT_MODEL
-from helpers.offline import PROFILE_HEADER, Simulator
-from helpers.offline.profiles import PROFILES
+from helpers.offline import PROFILE_HEADER, PROFILES, Simulator
 from helpers.messages import Message
 from helpers.probe import CHECKS, Capabilities, probe
 

@@ -19,8 +19,8 @@ import pytest
 from PIL import Image
 
 from helpers.models import DEFAULT_MODEL
-from helpers.offline import PROFILE_HEADER, Simulator
-from helpers.offline.profiles import PROFILES, UnknownProfile, get_profile
+from helpers.offline import PROFILE_HEADER, PROFILES, Simulator
+from helpers.offline.profiles import UnknownProfile, get_profile
 
 KEY = "sk-test"
 PNG = Image.new("RGB", (8, 8), (30, 80, 220))

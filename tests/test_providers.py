@@ -17,7 +17,7 @@ import pytest
 import helpers
 from helpers import client as client_module
 from helpers import config, providers
-from helpers.offline.profiles import PROFILES
+from helpers.offline import PROFILES
 from helpers.providers import PRESETS, Preset, UnknownPreset, get_preset
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -272,3 +272,10 @@ def test_reply_and_error_match_spec(simulator):
 def test_embedding_models_are_listed(client):
     listed = {model.id for model in client.models.list()}
     assert {"text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"} <= listed
+
+
+@pytest.mark.parametrize("bad", [-5, 2**40, 1419905681725152296960], ids=["negative", "huge", "beyond-int64"])
+def test_out_of_range_token_ids_are_400_not_500(plain, bad):
+    # Found by tests/test_fuzz_openapi.py: the tokenizer raised TypeError on these, a 500.
+    err = expect_error(openai.BadRequestError, plain.embeddings.create, model=SMALL, input=[1369, bad], status=400, code=None)
+    assert f"token id {bad} in input[0] is not in" in err.message

@@ -8,8 +8,8 @@ from __future__ import annotations
 import openai
 import pytest
 
-from helpers.keys import mask_key
 from helpers.offline import FAULT_HEADER, INVALID_KEY, Simulator
+from helpers.offline.errors import masked_key
 from test_sim_support import (
     MODEL, RATE_HEADERS, chat, client, error_of, expect_error, make_client, raw_post, user,
 )
@@ -42,8 +42,16 @@ def test_invalid_key_is_401_and_masked(simulator):
     with make_client(simulator.base_url, api_key=INVALID_KEY) as bad:
         err = expect_error(openai.AuthenticationError, chat, bad, HELLO, status=401, code="invalid_api_key")
     assert INVALID_KEY not in str(err)
-    assert mask_key(INVALID_KEY) in str(err)
+    # The real API's style: a few characters at each end, stars between (sk-ab***...wxyz).
+    assert f"provided: {INVALID_KEY[:5]}{'*' * (len(INVALID_KEY) - 9)}{INVALID_KEY[-4:]}." in str(err)
     assert err.type == "invalid_request_error"
+
+
+@pytest.mark.parametrize("key", ["sk-1234567", "sk-abcdefgh1234567"])
+def test_short_keys_are_never_echoed_whole(key):
+    masked = masked_key(key)
+    assert len(masked) == len(key) and key not in masked
+    assert masked.count("*") >= len(key) // 2
 
 
 @pytest.mark.parametrize("payload", [b"{not json", b"[1, 2]", b"\xff\xfe", b""], ids=["broken", "array", "bytes", "empty"])

@@ -19,15 +19,12 @@ import pytest
 
 from helpers import tokens
 from helpers.offline import params
+from spec_support import require_spec
 from test_sim_support import MODEL, client, expect_error, raw_post, user
 
 __all__ = ["client"]  # the fixture, re-exported for pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Mirrors ``test_sim_openapi.py``: ``shared/openai-openapi/openapi.json`` beside the clone
-#: (searched upward, so a worktree one level deeper finds it too).
-SPEC = next((p / "shared" / "openai-openapi" / "openapi.json" for p in Path(__file__).resolve().parents
-             if (p / "shared" / "openai-openapi" / "openapi.json").exists()), None)
 SCHEMAS = {"chat": "CreateChatCompletionRequest", "responses": "CreateResponse", "input_tokens": "TokenCountsBody"}
 
 
@@ -329,7 +326,7 @@ def test_table_covers_the_sdk_request_types(simulator):
 
 
 def openapi_keys(kind: str) -> set[str]:
-    schemas = json.loads(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+    schemas = json.loads(require_spec().read_text(encoding="utf-8"))["components"]["schemas"]
     keys: set[str] = set()
 
     def walk(node: dict) -> None:
@@ -347,8 +344,6 @@ def openapi_keys(kind: str) -> set[str]:
 
 @pytest.mark.parametrize("kind", sorted(params.TABLE))
 def test_table_covers_the_openapi_request_schema(kind):
-    if SPEC is None:
-        pytest.skip("OpenAPI description not found (shared/openai-openapi/openapi.json beside the clone)")
     missing = sorted(openapi_keys(kind) - set(params.TABLE[kind]))
     assert not missing, f"{SCHEMAS[kind]} properties missing from params.py: {missing}"
 

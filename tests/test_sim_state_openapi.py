@@ -1,22 +1,14 @@
 """Stored responses, input items, logprobs and reasoning output checked against the official
-OpenAPI description (skipped when it is absent, like ``test_sim_openapi.py``).
-
-``OPENAI_OPENAPI_JSON`` may point at the description when it is not beside the clone.
+OpenAPI description (located, and required, like ``test_sim_openapi.py``: see ``spec_support.py``).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
-import test_sim_openapi as spec
 from test_sim_openapi import request, sse_data, validate
 from test_sim_support import MODEL, user
-
-if not spec.SPEC.exists() and os.environ.get("OPENAI_OPENAPI_JSON"):
-    spec.SPEC = Path(os.environ["OPENAI_OPENAPI_JSON"])
 
 
 def created(simulator, **extra) -> dict:

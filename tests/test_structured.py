@@ -18,7 +18,7 @@ import pydantic
 import pytest
 
 from helpers.models import DEFAULT_MODEL
-from helpers.offline.server import OFFLINE_KEY
+from helpers.offline import OFFLINE_KEY
 from helpers.structured import RUNGS, StructuredOutputError, extract_json, schema_instruction, structured
 
 MODEL = DEFAULT_MODEL

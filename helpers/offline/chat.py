@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .. import tokens
+from . import tokenizer as tokens
 from . import common, errors, logprobs, params, parts, reasoning, steering, text, tools, toolwire, vision
 from .common import CREATED, Outcome
 from .replies import JsonReply, StreamReply

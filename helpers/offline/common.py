@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from .. import models as model_table
+from . import catalog as model_table
 from . import errors, jsonout, params, text, vision
 
 #: Every object the simulator creates says it was created at this moment (2026-01-01
@@ -147,7 +147,7 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
 
 
 def output_tokens(outcome: Outcome) -> int:
-    from ..tokens import count_tokens
+    from .tokenizer import count_tokens
 
     return count_tokens(outcome.text or outcome.refusal or "")
 

@@ -150,7 +150,7 @@ def _texts_and_counts(inputs: list[str | list[int]]) -> tuple[list[str], list[in
             continue
         try:
             data = enc.decode_bytes(item)
-        except KeyError:
+        except (KeyError, TypeError, OverflowError):  # an unknown id; a negative or huge one is a TypeError
             bad = next(t for t in item if not _known_token(t))
             raise _bad_input(f"token id {bad} in input[{i}] is not in {ENCODING}, the embedding models' vocabulary") from None
         texts.append(data.decode("utf-8", errors="replace"))
@@ -161,7 +161,7 @@ def _texts_and_counts(inputs: list[str | list[int]]) -> tuple[list[str], list[in
 def _known_token(token: int) -> bool:
     try:
         _encoding().decode_bytes([token])
-    except KeyError:
+    except (KeyError, TypeError, OverflowError):
         return False
     return True
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..keys import mask_key
+#: Characters of a key the 401 message shows at each end (the real API's ``sk-ab***...wxyz``).
+SHOWN_HEAD, SHOWN_TAIL = 5, 4
 
 
 @dataclass
@@ -34,11 +35,22 @@ def missing_key() -> SimError:
     )
 
 
+def masked_key(key: str) -> str:
+    """``key`` as the real API's 401 shows it: a few characters at each end, stars between.
+
+    A key too short to keep most of it hidden is shown as stars only: never echo a key whole.
+    """
+    hidden = len(key) - SHOWN_HEAD - SHOWN_TAIL
+    if hidden < SHOWN_HEAD + SHOWN_TAIL:
+        return "*" * len(key)
+    return f"{key[:SHOWN_HEAD]}{'*' * hidden}{key[-SHOWN_TAIL:]}"
+
+
 def invalid_key(key: str) -> SimError:
     # The real API masks the key in this message; so do we (never echo a key whole).
     return SimError(
         401,
-        f"Incorrect API key provided: {mask_key(key)}. You can find your API key at "
+        f"Incorrect API key provided: {masked_key(key)}. You can find your API key at "
         "https://platform.openai.com/account/api-keys.",
         code="invalid_api_key",
     )

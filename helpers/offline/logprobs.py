@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import tokens
+from . import tokenizer as tokens
 from . import errors
 from .text import stable_hash
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import models as model_table
+from . import catalog as model_table
 from . import common, embeddings, errors
 from .replies import JsonReply
 

@@ -10,7 +10,6 @@ simulator and adds no dependency.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
 import socket
 import sys
@@ -23,20 +22,13 @@ from urllib.parse import unquote, urlsplit
 
 from . import chat, common, embeddings, errors, faults, models_api, profiles, request_body, responses
 from . import store as state
+from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, TOKEN_LATENCY_HEADER
 from .errors import SimError
+from .net import is_loopback
 from .replies import JsonReply, StreamReply
 
-#: The one key the simulator rejects, to show the real 401 (every other key is accepted).
-INVALID_KEY = "sk-offline-invalid"
-#: The key the kit sends to a simulator: never a learner's real key.
-OFFLINE_KEY = "sk-offline-simulator"
 #: Bodies above this size get 413 (a base64 photo is a few MB).
 MAX_BODY = 32 * 1024 * 1024
-#: Per-request latency overrides (milliseconds), capped so a typo cannot hang a class.
-LATENCY_HEADER = "x-offline-latency-ms"
-TOKEN_LATENCY_HEADER = "x-offline-token-latency-ms"
-MAX_LATENCY_MS = 60_000.0
-MAX_TOKEN_LATENCY_MS = 2_000.0
 
 RATE_LIMIT_REQUESTS = 10_000
 RATE_LIMIT_TOKENS = 10_000_000
@@ -292,15 +284,6 @@ class _Server(ThreadingHTTPServer):
         # Garbage on the socket or a vanished client: drop that connection quietly.
         if self.verbose:
             super().handle_error(request, client_address)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Simulator:

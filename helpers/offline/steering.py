@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .. import tokens
+from . import tokenizer as tokens
 from . import errors, paramcheck
 
 if TYPE_CHECKING:

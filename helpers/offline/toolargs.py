@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
-
 from . import jsonout, toolfill, toolschema
 from .errors import SimError
 from .text import Prompt, quote
@@ -108,6 +106,8 @@ class _ArgBuilder(jsonout._Builder):
         return super()._string(schema, path, depth)
 
     def _number(self, schema: dict, path: str, depth: int, integer: bool = False) -> float | int:
+        import jsonschema  # imported on first use: it takes seconds to load, and most requests have no tools
+
         for value in self.facts.numbers[self.numbers_used:]:
             self.numbers_used += 1
             if (not integer or value.is_integer()) and jsonschema.Draft202012Validator(schema).is_valid(value):
@@ -125,6 +125,8 @@ def _fit(text: str, schema: dict) -> str:
 
 
 def _problem(instance: Any, schema: dict) -> str | None:
+    import jsonschema  # imported on first use: it takes seconds to load, and most requests have no tools
+
     validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
     return None if error is None else error.message

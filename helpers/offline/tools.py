@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import tokens
+from . import tokenizer as tokens
 from . import common, errors, text, toolargs, toolmatch, toolspec
 from .common import Outcome
 from .errors import SimError

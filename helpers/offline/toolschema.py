@@ -11,8 +11,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import jsonschema
-
 from .errors import SimError
 
 #: Keywords whose values are sub-schemas (one schema, a list, or a name -> schema map).
@@ -28,6 +26,8 @@ def invalid_parameters(name: str, detail: str, param: str) -> SimError:
 
 def check_parameters(name: str, schema: Any, param: str) -> None:
     """``schema`` must be a valid JSON Schema whose root is ``type: "object"``."""
+    import jsonschema  # imported on first use: it takes seconds to load, and most requests have no tools
+
     if not isinstance(schema, dict):
         raise invalid_parameters(name, f"schema must be a JSON Schema object, got {type(schema).__name__}.", param)
     if schema.get("type") != "object":

@@ -1,0 +1,16 @@
+"""The simulator's small public constants: its keys and its latency headers.
+
+Kept apart from ``server.py`` so configuration can name them without loading the server.
+"""
+
+from __future__ import annotations
+
+#: The one key the simulator rejects, to show the real 401 (every other key is accepted).
+INVALID_KEY = "sk-offline-invalid"
+#: The key the kit sends to a simulator: never a learner's real key.
+OFFLINE_KEY = "sk-offline-simulator"
+#: Per-request latency overrides (milliseconds), capped so a typo cannot hang a class.
+LATENCY_HEADER = "x-offline-latency-ms"
+TOKEN_LATENCY_HEADER = "x-offline-token-latency-ms"
+MAX_LATENCY_MS = 60_000.0
+MAX_TOKEN_LATENCY_MS = 2_000.0
