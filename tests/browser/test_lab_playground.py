@@ -53,10 +53,14 @@ KERNEL_READY = """() => {
 # True once run-all has finished: the kernel is idle again and every code cell shows an
 # execution count (a queued or running cell shows [*], one never run shows [ ]).
 RUN_ALL_DONE = """() => {
-    const kernel = window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel;
-    const prompts = [...document.querySelectorAll(".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt")];
-    return !!kernel && kernel.status === "idle" && prompts.length > 0
-        && prompts.every((prompt) => /\\[\\d+\\]/.test(prompt.textContent));
+    // Read the notebook model, not the DOM: JupyterLab renders only the cells in view, and a
+    // cell whose input is hidden (the Colab fetch cell) shows no prompt.
+    const panel = window.jupyterapp?.shell?.currentWidget;
+    const kernel = panel?.sessionContext?.session?.kernel;
+    const cells = panel?.content?.model?.cells;
+    if (!kernel || kernel.status !== "idle" || !cells) return false;
+    const code = Array.from({length: cells.length}, (_, i) => cells.get(i)).filter((c) => c.type === "code");
+    return code.length > 0 && code.every((c) => c.executionCount !== null && c.executionCount !== undefined);
 }"""
 
 
