@@ -69,7 +69,8 @@ def test_lesson_under_limited_provider(monkeypatch, lang, lesson, profile, expec
     nb = _run(ROOT / "notebooks" / lang / f"{lesson}.ipynb")
 
     text = _text(nb)
-    assert f"profile 配置: {profile}" in text  # the banner: the kernel really used the limited simulator
+    # The banner, in the edition's language: the kernel really used the limited simulator.
+    assert (f"（配置：{profile}）" if lang == "zh" else f"(profile: {profile})") in text
     missing = [line for line in expected if line not in text]
     assert not missing, f"{lang}/{lesson} under {profile!r}: no {missing}"
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error" or o.get("name") == "stderr"]
