@@ -21,19 +21,7 @@ PROJ = "sk-" + "proj-"
 KEY = PROJ + "A" * 40 + "wxyz"
 HEX_KEY = "sk-" + "0123456789abcdef" * 2
 FAKE = "sk-" + "test123"
-VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_PROVIDER",
-             "DEEPSEEK_API_KEY", "OPENAI_MODEL", "OPENAI_VISION_MODEL", "KIT_SIMULATOR_PROFILE", "KIT_LANG")
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES:
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-    monkeypatch.setattr(client_module, "_SETTINGS", None)
-    assert config.find_env_file() is None
-    return tmp_path
+from test_config import VARIABLES, clean  # noqa: F401 - the same clean environment (an autouse fixture)
 
 
 def notes(settings: config.Settings) -> list[str]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import openai
 
+from ..explain import kind_of
+
 from ..keys import redact
 from ..messages import Message, message
 
@@ -91,19 +93,14 @@ class Explanation:
     advice: str
 
 
+#: The playground's advice for the failures ``helpers.explain`` names (one classification).
+_SITUATIONS = {"model": "not_found", "base_url": "not_found", "region": "permission", "html": "unexpected"}
+
+
 def _situation(error: BaseException) -> str:
-    if isinstance(error, openai.APITimeoutError):  # before APIConnectionError: it is a subclass
-        return "timeout"
-    if isinstance(error, openai.APIConnectionError):
-        return "connection"
-    if isinstance(error, openai.AuthenticationError):
-        return "auth"
-    if isinstance(error, openai.PermissionDeniedError):
-        return "permission"
-    if isinstance(error, openai.NotFoundError):
-        return "not_found"
-    if isinstance(error, openai.RateLimitError):
-        return "quota" if error.code == "insufficient_quota" else "rate_limit"
+    kind = kind_of(error)
+    if kind is not None:
+        return _SITUATIONS.get(kind, kind)
     if isinstance(error, openai.APIStatusError) and error.status_code in (400, 422):
         return "temperature" if getattr(error, "param", None) == "temperature" else "bad_request"
     if isinstance(error, openai.APIStatusError) and error.status_code >= 500:
