@@ -196,7 +196,8 @@ def test_newcomer_runs_lesson_01_and_git_stays_clean(clone: Clone, browser: Any)
     assert BANNER in outputs and endpoint in outputs, f"{saved} lacks this run's banner for {endpoint}:\n{outputs[:2000]}"
     assert digest(saved) != tracked_before, "the workspace copy was not saved"
     assert digest(tracked) == tracked_before, f"notebooks/{LESSON} changed"
-    assert git_status(clone.repo) == clone.status_before, (
-        f"git status changed after make lab:\nbefore:\n{clone.status_before}\nafter:\n{git_status(clone.repo)}"
+    status = git_status(clone.repo)
+    assert status == clone.status_before and "notebooks/" not in status, (
+        f"git status changed after make lab:\nbefore:\n{clone.status_before}\nafter:\n{status}"
     )
     print(f"\nbrowser test: newcomer's path {time.monotonic() - started:.1f} s ({timings})")
