@@ -175,14 +175,9 @@ class _Handler(BaseHTTPRequestHandler):
         stored = state.route(method, unquote(path), url.query, self.server.store)
         if stored is not None:
             return stored
-        routes = {
-            "/v1/chat/completions": chat.handle,
-            "/v1/responses": functools.partial(responses.handle, store=self.server.store),
-            "/v1/responses/input_tokens": functools.partial(responses.count, store=self.server.store),
-            "/v1/embeddings": embeddings.handle,
-        }
-        if method == "POST" and path in routes:
-            return routes[path](profiles.screen(profile, path, self._json(raw)), extra)
+        handler = self.server.routes.get(path) if method == "POST" else None
+        if handler is not None:
+            return handler(profiles.screen(profile, path, self._json(raw)), extra)
         raise errors.invalid_url(method, path or "/")
 
     @staticmethod
@@ -278,6 +273,13 @@ class _Server(ThreadingHTTPServer):
         self.verbose: bool = settings.get("verbose", False)
         self.profile: profiles.Profile = settings.get("profile") or profiles.get_profile(None)
         self.store = state.ResponseStore()  # Responses created with store=true, for previous_response_id
+        #: POST endpoints, built once (not per request).
+        self.routes: dict[str, Any] = {
+            "/v1/chat/completions": chat.handle,
+            "/v1/responses": functools.partial(responses.handle, store=self.store),
+            "/v1/responses/input_tokens": functools.partial(responses.count, store=self.store),
+            "/v1/embeddings": embeddings.handle,
+        }
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
