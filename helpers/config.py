@@ -78,7 +78,8 @@ MODEL_SPACES = message("{variable}='{name}' has spaces or capitals; model names 
 MODEL_HINT = message(" Did you mean '{fixed}'?", "是不是 '{fixed}'？")
 MODEL_CLOSE = message("{variable}='{name}' is not a model the SDK knows. Did you mean '{close}'?",
                       "{variable}='{name}' 不是已知模型名，是不是 '{close}'？")
-USING_DEFAULT_PROFILE = message("(Using 'openai'.)", "（改用 'openai'。）")
+UNKNOWN_PROFILE = message("Unknown simulator profile {name!r}. Use one of: {valid}. (Using 'openai'.)",
+                          "未知的模拟器配置 {name!r}，可选：{valid}。（改用 'openai'。）")
 NOTE = message("Note: {text}", "提示：{text}")
 PLACEHOLDER_KEY = message(
     "No OPENAI_API_KEY: sending a placeholder key (fine for a local server such as Ollama).",
@@ -283,9 +284,9 @@ def _mode(env: Mapping[str, str], base_url: str | None, key: str | None, local_s
 def _model_notes(env: Mapping[str, str], model: str, vision: str) -> list[Message]:
     notes = []
     for name in dict.fromkeys((model, vision)):
-        warning = models.retirement_warning(name)
-        if warning:
-            notes.append(as_message(warning))
+        warning = models.retirement_message(name)
+        if warning is not None:
+            notes.append(warning)
     return notes
 
 
@@ -304,21 +305,8 @@ def _simulator_profile(env: Mapping[str, str], notes: list[Message]) -> str | No
     try:
         return profiles.get_profile(name).name
     except profiles.UnknownProfile as exc:
-        notes.append(as_message(exc) + USING_DEFAULT_PROFILE)
+        notes.append(UNKNOWN_PROFILE.format(name=name, valid=", ".join(profiles.PROFILES)))
         return None
-
-
-def as_message(value: object) -> Message:
-    """A note from another module: a Message as it is; a legacy ``"English / 中文"`` text split in two.
-
-    Only for modules not converted yet (``models.retirement_warning``, ``profiles.UnknownProfile``).
-    """
-    if isinstance(value, Message):
-        return value
-    if isinstance(getattr(value, "message", None), Message):
-        return value.message  # type: ignore[attr-defined]
-    en, sep, zh = str(value).partition(" / ")
-    return Message(en, zh) if sep else Message(en, en)
 
 
 def model_name(name: str, variable: str) -> Message | None:

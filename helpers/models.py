@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import warnings
 
-from .messages import message
+from .messages import Message, message
 from .offline.catalog import (
     DEFAULT_MODEL,
     DEFAULT_VISION_MODEL,
@@ -61,14 +61,20 @@ RETIRING = message(
 )
 
 
-def retirement_warning(model: str, today: _dt.date | None = None) -> str | None:
-    """A warning (in the reader's language) when ``model`` is retired or retires soon, else ``None``."""
+def retirement_message(model: str, today: _dt.date | None = None) -> Message | None:
+    """The warning (both languages) when ``model`` is retired or retires soon, else ``None``."""
     today = today or _dt.date.today()
     when = shutdown_date(model)
     if when is None or (when - today).days > WARN_AHEAD_DAYS:
         return None
     text = RETIRED if when <= today else RETIRING
-    return str(text.format(model=model, when=when, new=replacement_for(model)))
+    return text.format(model=model, when=when, new=replacement_for(model))
+
+
+def retirement_warning(model: str, today: _dt.date | None = None) -> str | None:
+    """A warning (in the reader's language) when ``model`` is retired or retires soon, else ``None``."""
+    found = retirement_message(model, today)
+    return None if found is None else str(found)
 
 
 class RetiredModelWarning(UserWarning):
