@@ -223,7 +223,7 @@ def test_reasoning_stream_events(client):
     final = events[-1].response
     assert text == final.output[0].summary[0].text
     message_events = [e for e in events if e.type == "response.output_text.delta"]
-    assert all(e.output_index == 1 for e in message_events)
+    assert message_events and all(e.output_index == 1 for e in message_events)
     plain = respond(client, reasoning={"effort": "low", "summary": "detailed"})
     assert final.output[0].summary == plain.output[0].summary and final.usage == plain.usage
 

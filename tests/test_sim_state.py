@@ -3,7 +3,7 @@ stored-response endpoints, through the strict SDK (plus raw checks the SDK canno
 
 from __future__ import annotations
 
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import openai
@@ -190,11 +190,9 @@ def test_store_is_thread_safe():
             store.get(f"{offset}-{i - 1}")
             store.delete(f"{offset}-{i - 2}")
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for done in [pool.submit(work, n) for n in range(4)]:
+            done.result()  # an exception in a worker fails the test
     assert len(store) <= 50
 
 

@@ -159,7 +159,7 @@ def test_raw_stream_wire_format(client):
     for start in starts:
         assert start["tool_calls"][0]["type"] == "function" and start["tool_calls"][0]["function"]["arguments"] == ""
     fragments = [d["tool_calls"][0] for d in deltas if "tool_calls" in d and "id" not in d["tool_calls"][0]]
-    assert all(set(f) == {"index", "function"} and set(f["function"]) == {"arguments"} for f in fragments)
+    assert fragments and all(set(f) == {"index", "function"} and set(f["function"]) == {"arguments"} for f in fragments)
     assert [c["choices"][0]["finish_reason"] for c in chunks if c["choices"]][-1] == "tool_calls"
     assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["completion_tokens"] > 0
     joined = "".join(f["function"]["arguments"] for f in fragments if f["index"] == 1)

@@ -93,8 +93,6 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
         "tools": tools.chat_session(body),
         "top_logprobs": logprobs.chat_request(body),
     }
-    if body.get("stream_options") is not None and not opts["stream"]:
-        raise errors.SimError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options", code="invalid_value")
     common.require_json_word(prompt, opts["format"], JSON_WORD, "messages")
     prompt.settings = {k: body[k] for k in SETTINGS if body.get(k) is not None}
     prompt.verbosity = steering.verbosity_of(body, "chat")

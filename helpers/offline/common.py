@@ -146,11 +146,5 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
     return Outcome(reply, None, "length" if cut else "stop")
 
 
-def output_tokens(outcome: Outcome) -> int:
-    from .tokenizer import count_tokens
-
-    return count_tokens(outcome.text or outcome.refusal or "")
-
-
 def image_tokens(prompt: text.Prompt) -> int:
     return sum(img.tokens for img in prompt.images())

@@ -81,7 +81,7 @@ def prompt_tokens(session: Session) -> int:
 def output_tokens(outcome: Outcome) -> int:
     if isinstance(outcome, ToolOutcome):
         return sum(tokens.count_tokens(c.name) + tokens.count_tokens(c.arguments) for c in outcome.calls)
-    return common.output_tokens(outcome)
+    return tokens.count_tokens(outcome.text or outcome.refusal or "")
 
 
 # --- Chat Completions history ------------------------------------------------------------------
