@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import models
-from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line, read_env_file
+from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line
 from .key_rules import implausible_key, missing_key, no_key_note, offline_instead
 from .keys import contains_key, is_openai_key, key_note, mask_key, redact, unsendable_key
 from .messages import Message, message
@@ -45,7 +45,7 @@ from .urls import base_url_note, same_url
 
 __all__ = [
     "COMPATIBLE", "DEFAULT_BASE_URL", "LIVE", "OFFLINE", "EnvFile", "Settings", "apply_environ", "colab_secret",
-    "find_env_file", "is_openai_key", "load_env_file", "load_settings", "mode_line", "read_env_file", "resolve",
+    "find_env_file", "is_openai_key", "load_env_file", "load_settings", "mode_line", "resolve",
 ]
 
 LIVE, COMPATIBLE, OFFLINE = "live", "compatible", "offline"
@@ -241,7 +241,7 @@ def resolve(
 
     model = _clean(env.get("OPENAI_MODEL")) or (preset.text_model if preset else models.DEFAULT_MODEL)
     vision = _clean(env.get("OPENAI_VISION_MODEL")) or vision_for(preset, model, models.DEFAULT_VISION_MODEL, notes)
-    notes.extend(_model_notes(env, model, vision))
+    notes.extend(_model_notes(model, vision))
     variable = key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY"
     notes.extend(note for note in (
         lost_key_line(env_file) if file_values is env_file.values else None,
@@ -281,7 +281,7 @@ def _mode(env: Mapping[str, str], base_url: str | None, key: str | None, local_s
     return (LIVE if key else OFFLINE), False
 
 
-def _model_notes(env: Mapping[str, str], model: str, vision: str) -> list[Message]:
+def _model_notes(model: str, vision: str) -> list[Message]:
     notes = []
     for name in dict.fromkeys((model, vision)):
         warning = models.retirement_message(name)
@@ -304,7 +304,7 @@ def _simulator_profile(env: Mapping[str, str], notes: list[Message]) -> str | No
         return None
     try:
         return profiles.get_profile(name).name
-    except profiles.UnknownProfile as exc:
+    except profiles.UnknownProfile:
         notes.append(UNKNOWN_PROFILE.format(name=name, valid=", ".join(profiles.PROFILES)))
         return None
 

@@ -166,8 +166,7 @@ def explain(error: BaseException) -> Message | None:
     headline = HEADLINE.format(kind=type(error).__name__, status=f" {status}" if isinstance(status, int) else "")
     if kind in ("base_url", "html"):
         what = _NOT_FOUND_PATH if kind == "base_url" else _HTML
-        body = Message(BASE_URL.en.format(url=_where(error), what=what.en),
-                       BASE_URL.zh.format(url=_where(error), what=what.zh))
+        body = BASE_URL.format(url=_where(error), what=what)
     else:
         body = EXPLANATIONS[kind].format(model=_model(error)) if kind == "model" else EXPLANATIONS[kind]
     said = _said(error)

@@ -52,8 +52,7 @@ def missing_key(mode: str, base_url: str | None, key: str | None, preset: Preset
         return None
     name = preset.display_name if preset is not None else Message(str(base_url), str(base_url))
     variable = (preset.key_env if preset is not None else "") or "OPENAI_API_KEY"
-    return Message(NO_KEY_OFFLINE.en.format(name=name.en, variable=variable),
-                   NO_KEY_OFFLINE.zh.format(name=name.zh, variable=variable))
+    return NO_KEY_OFFLINE.format(name=name, variable=variable)
 
 
 def offline_instead(key_error: Message | None) -> Message | None:
@@ -74,7 +73,7 @@ def prefix_problem(key: str, base_url: str | None) -> KeyProblem | None:
     prefix, key = PREFIXES.get(name), unquote_key(key)
     if prefix is None or key.startswith(prefix) or not (key.isascii() and key.isprintable()):  # odd characters: their own problem
         return None
-    problem = Message(_PREFIX.en.format(prefix=prefix, host=name), _PREFIX.zh.format(prefix=prefix, host=name))
+    problem = _PREFIX.format(prefix=prefix, host=name)
     return KeyProblem(FAIL, problem, _PREFIX_FIX, "prefix")
 
 
@@ -90,5 +89,4 @@ def implausible_key(key: str | None, variable: str, base_url: str | None) -> Mes
     if not found:
         return None
     first = found[0]
-    return Message(KEY_NOTE.en.format(variable=variable, problem=first.problem.en, fix=first.fix.en),
-                   KEY_NOTE.zh.format(variable=variable, problem=first.problem.zh, fix=first.fix.zh))
+    return KEY_NOTE.format(variable=variable, problem=first.problem, fix=first.fix)

@@ -144,8 +144,7 @@ def base_url_note(url: str | None) -> Message | None:
     if not failing:
         return None
     first = failing[0]
-    return Message(BASE_URL_NOTE.en.format(url=url, problem=first.problem.en, fix=first.fix.en),
-                   BASE_URL_NOTE.zh.format(url=url, problem=first.problem.zh, fix=first.fix.zh))
+    return BASE_URL_NOTE.format(url=url, problem=first.problem, fix=first.fix)
 
 
 def _path_problems(path: str, name: str, port: int | None, presets: Mapping[str, Any], found: list[UrlProblem]) -> str:
@@ -166,8 +165,7 @@ def _path_problems(path: str, name: str, port: int | None, presets: Mapping[str,
         preset_path = urlsplit(preset.base_url).path.rstrip("/")
         if path != preset_path:
             fields = {"url": preset.base_url, "checked_on": preset.checked_on}
-            said = Message(_PRESET_PATH.en.format(name=preset.name_en, **fields),
-                           _PRESET_PATH.zh.format(name=preset.name_zh, **fields))
+            said = _PRESET_PATH.format(name=preset.display_name, **fields)
             found.append(UrlProblem(WARN, said, _PRESET_PATH_FIX.format(url=preset.base_url), "preset"))
         return preset_path
     if not path:
