@@ -11,6 +11,7 @@ running. Any other exception is not caught: a bug still shows its traceback.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,15 +82,28 @@ QUOTA = message(
 )
 RATE_LIMIT = message("Too many requests in a short time (429). Wait a few seconds and run the cell again.",
                      "短时间内请求太多（429）。等几秒，再运行这个单元格。")
+FEATURE = message(
+    "This endpoint does not offer a feature this request uses ({feature}). The same code works with the OpenAI "
+    "API, but not every compatible provider or model supports every feature. Lesson 07 shows how to ask an "
+    "endpoint what it supports (probe) and how to fall back; with the OpenAI API itself, check the spelling and the model.",
+    "这个接口不提供本次请求用到的功能（{feature}）。同样的代码在 OpenAI API 上可以运行，但并不是每家兼容服务商、"
+    "每个模型都支持所有功能。第 07 课讲怎样先问清接口支持什么（probe），以及怎样退而求其次；如果用的就是 OpenAI API，"
+    "检查一下拼写和模型。",
+)
+_RESPONSES_API = message("the Responses API, POST /responses", "Responses API 接口，POST /responses")
 HEADLINE = message("⚠ The request failed: {kind}{status}.", "⚠ 请求失败：{kind}{status}。")
 SERVER_SAID = message("The server said: {said}", "服务器的原话：{said}")
 
 #: One explanation per failure :func:`kind_of` tells apart.
 EXPLANATIONS: dict[str, Message] = {
     "connection": CONNECTION, "timeout": TIMEOUT, "auth": AUTH, "region": REGION, "permission": PERMISSION,
-    "model": MODEL, "base_url": BASE_URL, "html": BASE_URL, "quota": QUOTA, "rate_limit": RATE_LIMIT,
+    "model": MODEL, "feature": FEATURE, "base_url": BASE_URL, "html": BASE_URL, "quota": QUOTA, "rate_limit": RATE_LIMIT,
 }
 REGION_CODE = "unsupported_country_region_territory"
+#: Error codes with which endpoints refuse a parameter or value they do not offer.
+FEATURE_CODES = frozenset({"unsupported_parameter", "unsupported_value", "unknown_parameter"})
+#: Parameters whose refused values are features (a JSON mode, an image part), not typos.
+_FEATURE_PARAMS = re.compile(r"(^|\.)(response_format|format)\.type$|\.content\[\d+\]\.type$")
 #: The longest piece of a server's own message shown (an HTML page is never shown).
 MAX_SAID = 200
 _SDK_DIR = str(Path(openai.__file__).resolve().parent)
@@ -106,7 +120,11 @@ def kind_of(error: BaseException) -> str | None:
     if isinstance(error, openai.PermissionDeniedError):
         return "region" if _code(error) == REGION_CODE else "permission"
     if isinstance(error, openai.NotFoundError):
-        return "model" if _code(error) == "model_not_found" else "base_url"
+        if _code(error) == "model_not_found":
+            return "model"
+        return "feature" if _is_responses_path(error) else "base_url"
+    if isinstance(error, openai.BadRequestError) and _refuses_feature(error):
+        return "feature"
     if isinstance(error, openai.RateLimitError):
         return "quota" if _code(error) == "insufficient_quota" else "rate_limit"
     if _is_html_reply(error):
@@ -117,6 +135,23 @@ def kind_of(error: BaseException) -> str | None:
 def _code(error: openai.APIStatusError) -> str | None:
     body = error.body if isinstance(error.body, dict) else {}
     return error.code or (str(body["code"]) if body.get("code") else None)
+
+
+def _param(error: openai.APIStatusError) -> str:
+    body = error.body if isinstance(error.body, dict) else {}
+    return str(getattr(error, "param", None) or body.get("param") or "")
+
+
+def _refuses_feature(error: openai.APIStatusError) -> bool:
+    """A 400 that refuses a parameter or a feature value, as providers do for what they lack."""
+    code = _code(error)
+    return code in FEATURE_CODES or (code == "invalid_value" and bool(_FEATURE_PARAMS.search(_param(error))))
+
+
+def _is_responses_path(error: openai.APIStatusError) -> bool:
+    """A 404 for the Responses API: the endpoint serves Chat Completions only (a wrong base URL 404s everywhere)."""
+    request = getattr(error, "request", None)
+    return request is not None and request.url.path.rstrip("/").endswith("/responses")
 
 
 def _is_html_reply(error: BaseException) -> bool:
@@ -167,6 +202,10 @@ def explain(error: BaseException) -> Message | None:
     if kind in ("base_url", "html"):
         what = _NOT_FOUND_PATH if kind == "base_url" else _HTML
         body = BASE_URL.format(url=_where(error), what=what)
+    elif kind == "feature":
+        assert isinstance(error, openai.APIStatusError)
+        feature = _RESPONSES_API if isinstance(error, openai.NotFoundError) else Message.same(_param(error) or "?")
+        body = FEATURE.format(feature=feature)
     else:
         body = EXPLANATIONS[kind].format(model=_model(error)) if kind == "model" else EXPLANATIONS[kind]
     said = _said(error)

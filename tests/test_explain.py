@@ -189,3 +189,28 @@ def test_an_sdk_error_we_do_not_explain_passes_through(simulator) -> None:
 def test_the_helper_is_exported() -> None:
     # helpers.explain stays the module (its function would shadow it); the lessons use helpers.explained.
     assert helpers.explained is explained and helpers.explain is explain_module
+
+
+@pytest.mark.parametrize("profile, call, feature", [
+    ("basic", lambda c: c.chat.completions.create(model=helpers.DEFAULT_MODEL, messages=HI,
+                                                  response_format={"type": "json_object"}), "response_format.type"),
+    ("basic", lambda c: c.responses.create(model=helpers.DEFAULT_MODEL, input="hi"), "POST /responses"),
+    ("max-tokens-only", lambda c: c.chat.completions.create(model=helpers.DEFAULT_MODEL, messages=HI,
+                                                            max_completion_tokens=5), "max_completion_tokens"),
+], ids=["json-mode", "responses-api", "max-completion-tokens"])
+def test_a_feature_the_endpoint_lacks_is_explained_in_both_languages(simulator, profile, call, feature) -> None:
+    sdk = make_client(simulator.base_url).with_options(default_headers={"x-offline-profile": profile})
+    with pytest.raises(openai.APIStatusError) as caught:
+        call(sdk)
+    said = explain(caught.value)
+    assert said is not None and kind_of(caught.value) == "feature"
+    for text in (said.en, said.zh):
+        assert feature in text and "probe" in text and "make doctor" in text
+    assert "07" in said.en and "第 07 课" in said.zh
+
+
+def test_a_wrong_base_url_is_still_a_base_url_problem_not_a_feature(simulator) -> None:
+    sdk = make_client(simulator.base_url.replace("/v1", "/nothing-here"))
+    with pytest.raises(openai.NotFoundError) as caught:
+        sdk.chat.completions.create(model=helpers.DEFAULT_MODEL, messages=HI)
+    assert kind_of(caught.value) == "base_url"
