@@ -34,6 +34,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line
@@ -41,7 +42,7 @@ from .key_rules import implausible_key, missing_key, no_key_note, offline_instea
 from .keys import contains_key, is_openai_key, key_note, mask_key, redact, unsendable_key
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
-from .urls import base_url_note, same_url
+from .urls import base_url_note, is_loopback, same_url
 
 __all__ = [
     "COMPATIBLE", "DEFAULT_BASE_URL", "LIVE", "OFFLINE", "EnvFile", "Settings", "apply_environ", "colab_secret",
@@ -324,10 +325,15 @@ def model_name(name: str, variable: str) -> Message | None:
     return None
 
 
+def _on_this_machine(url: str | None) -> bool:
+    """A simulator URL on loopback: to the reader it is the local simulator (a classroom one has an IP)."""
+    return bool(url) and is_loopback(urlsplit(url or "").hostname or "")
+
+
 def mode_line(settings: Settings) -> Message:
     """The banner ``get_client()`` prints: mode, endpoint, model, masked key (never the key)."""
     if settings.mode == OFFLINE:
-        if settings.shared_simulator:
+        if settings.shared_simulator and not _on_this_machine(settings.base_url):
             where = SHARED_SIMULATOR.format(url=settings.base_url)
         elif settings.simulator_profile:
             where = LOCAL_PROFILE.format(profile=settings.simulator_profile)

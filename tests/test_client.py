@@ -122,7 +122,8 @@ def test_offline_shared_simulator(
     client, settings, text = run(capsys)
     assert settings.mode == config.OFFLINE and settings.shared_simulator
     assert settings.base_url == simulator.base_url
-    assert simulator.base_url in text and "共享模拟器" in text
+    # On this machine it reads as the learner's own simulator would: the stored outputs show what learners see.
+    assert "本机模拟器" in text and "共享模拟器" not in text and simulator.base_url not in text
     assert port_of(client.base_url) == simulator.port
     assert "[Offline simulation]" in ask(client)
 
@@ -426,3 +427,10 @@ def test_latency_variables_are_capped_like_the_header(monkeypatch: pytest.Monkey
         sim.stop()
     expected = {"1e12": (MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS), "inf": (MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS)}.get(value, (0.0, 0.0))
     assert (latency, token_latency) == expected
+
+
+def test_a_classroom_simulator_on_another_machine_is_named_with_its_address() -> None:
+    settings = config.resolve({"KIT_SIMULATOR_URL": "http://192.168.1.20:8000/v1"}, {})
+    assert settings.mode == config.OFFLINE and settings.shared_simulator
+    line = config.mode_line(settings)
+    assert "共享模拟器 http://192.168.1.20:8000/v1" in line.zh and "shared simulator http://192.168.1.20:8000/v1" in line.en
