@@ -35,6 +35,8 @@ HEADING = {"en": "## Official docs", "zh": "## 官方文档"}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATED = {"en": re.compile(rf"\bas of (?:{MONTHS}) 20\d\d\b", re.I), "zh": re.compile(r"截至 ?20\d\d ?年 ?\d{1,2} ?月")}
 CLAIMS_A_CHECK = {"en": re.compile(r"\b(?:checked|verified|confirmed)\b", re.I), "zh": re.compile(r"核对|核实|检查过|验证过|确认过")}
+# "not checked" / "没有在本机联网核对" say the opposite of a claim.
+NEGATED = re.compile(r"\b(?:not|never)\b|n't|没|未|不|无法")
 ESTIMATED = {"en": re.compile(r"\*\*Estimated time\*\*: .*\d"), "zh": re.compile(r"\*\*预计用时\*\*：.*\d")}
 OPENAI_HOSTS = ("platform.openai.com", "developers.openai.com", "help.openai.com", "openai.com")
 SECTION = re.compile(r"^## ", re.M)
@@ -87,9 +89,9 @@ def problems_of(path: Path) -> list[str]:
     head = "\n".join(line for line in text.splitlines()[:8] if line.strip() and not line.startswith(("#", "<a ")))
     if not DATED[edition].search(head):
         problems.append(f"no date line near the top ({DATED[edition].pattern!r}): {head[:100]!r}")
-    claim = CLAIMS_A_CHECK[edition].search(text)
-    if claim:
-        problems.append(f"claims the links were checked ({claim[0]!r}); this machine cannot reach the web")
+    claims = [m[0] for m in CLAIMS_A_CHECK[edition].finditer(text) if not NEGATED.search(text[max(0, m.start() - 12):m.start()])]
+    if claims:
+        problems.append(f"claims the links were checked ({claims[0]!r}); this machine cannot reach the web")
     urls = sorted({target for is_image, target in links_in(text) if not is_image and is_openai(target)})
     if len(urls) < MIN_LINKS:
         problems.append(f"{len(urls)} link(s) to OpenAI's pages, at least {MIN_LINKS} wanted: {urls}")
@@ -126,4 +128,7 @@ def test_the_checks_catch_what_they_should(tmp_path):
     nbformat.write(nb, path)
     found = problems_of(path)
     assert len(found) == 3 and "date line" in found[0] and "checked" in found[1] and "2 link(s)" in found[2]
+    nb.cells[1].source = good.replace("(not fetched from this machine)", "(not checked from this machine)")
+    nbformat.write(nb, path)
+    assert problems_of(path) == []
     assert not is_openai("https://openai.com.evil.test/x") and is_openai("https://help.openai.com/en/articles/1")
