@@ -7,7 +7,8 @@ For each lesson in both editions:
 - a section anchored ``<a id="official-docs"></a>`` with the heading ``## Official docs`` / ``## 官方文档``
   is the last section before "Next steps" (``next-steps``);
 - its first lines date the addresses with a month and year ("as of November 2026" / "截至 2026 年 11 月")
-  and claim no check this machine cannot make (the kit has no network: never "checked" / "核对");
+  and claim no check this machine cannot make (the kit has no network: no "Links checked 2026-11-30"; a
+  list item may still tell the learner to check a page);
 - it links at least three pages on OpenAI's hosts.
 
 ``KIT_NOTEBOOKS`` points the scan at another checkout.
@@ -63,6 +64,17 @@ def section(nb: nbformat.NotebookNode, start: int) -> str:
     return "\n\n".join(parts)
 
 
+def top_lines(text: str) -> list[str]:
+    """The section's non-empty lines before its list of links."""
+    lines = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(("- ", "* ", "1. ")):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return lines
+
+
 def is_openai(url: str) -> bool:
     parsed = urlparse(url)
     host = (parsed.hostname or "").lower()
@@ -86,10 +98,10 @@ def problems_of(path: Path) -> list[str]:
         between = [i for i in range(start + 1, end) if nb.cells[i].cell_type == "markdown" and SECTION.search(nb.cells[i].source)]
         if between:
             problems.append(f"cells {between} start other sections between it and 'Next steps'")
-    head = "\n".join(line for line in text.splitlines()[:8] if line.strip() and not line.startswith(("#", "<a ")))
+    head = "\n".join(line for line in top_lines(text) if not line.startswith(("#", "<a ")))
     if not DATED[edition].search(head):
         problems.append(f"no date line near the top ({DATED[edition].pattern!r}): {head[:100]!r}")
-    claims = [m[0] for m in CLAIMS_A_CHECK[edition].finditer(text) if not NEGATED.search(text[max(0, m.start() - 12):m.start()])]
+    claims = [m[0] for m in CLAIMS_A_CHECK[edition].finditer(head) if not NEGATED.search(head[max(0, m.start() - 12):m.start()])]
     if claims:
         problems.append(f"claims the links were checked ({claims[0]!r}); this machine cannot reach the web")
     urls = sorted({target for is_image, target in links_in(text) if not is_image and is_openai(target)})
