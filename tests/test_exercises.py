@@ -49,6 +49,7 @@ DETAILS = re.compile(r"<details>(.*?)</details>", re.S | re.I)
 SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.S | re.I)
 PYTHON_BLOCK = re.compile(r"^[ \t]*(`{3,})python[ \t]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 FIRST_NUMBER = re.compile(r"\d+")
+SECTION = re.compile(r"^## ", re.M)
 
 
 # --- reading the exercises --------------------------------------------------------------
@@ -148,7 +149,8 @@ def structure_problems(nb: nbformat.NotebookNode, edition: str) -> list[str]:
         # The exercise's heading: the markdown between the previous exercise's last cell and this answer cell.
         index = answers[number][0]
         before = [i for i, n, _ in found if i < index and n != number]
-        prose = "".join(cell.source for cell in nb.cells[max(before, default=-1) + 1:index] if cell.cell_type == "markdown")
+        before += [i for i, cell in enumerate(nb.cells[:index]) if cell.cell_type == "markdown" and SECTION.search(cell.source)]
+        prose = "".join(cell.source for cell in nb.cells[max(before, default=0):index] if cell.cell_type == "markdown")
         if OPEN_MARKERS[edition] not in prose:
             problems.append(f"exercise {number} is open but its heading lacks {OPEN_MARKERS[edition]!r}")
     return problems
