@@ -12,6 +12,7 @@ registered helper message in both languages. ``KIT_NOTEBOOKS`` points the notebo
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import pkgutil
@@ -88,6 +89,7 @@ def entries(lang: str) -> list[Entry]:
     return found
 
 
+@functools.cache
 def discouraged() -> dict[str, set[str]]:
     """Discouraged word -> the preferred terms (a word may be discouraged for two terms: 令牌)."""
     table: dict[str, set[str]] = {}
