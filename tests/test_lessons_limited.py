@@ -30,12 +30,24 @@ CASES = [
         "Estimated locally: completion ≈ ", "does not support Responses API (POST /responses) (probe: 404",
     ]),
     ("zh", "03_vision", "no-vision", ["此接口不支持图像输入（probe：400", "跳过本单元格"]),
+    # The guide's calls (JSON mode, parse(), responses.parse()) explain the missing feature; later cells skip.
     ("zh", "04_json_output", "basic", [
+        "这个接口不提供本次请求用到的功能（response_format.type）",
+        "这个接口不提供本次请求用到的功能（Responses API 接口，POST /responses）",
         "此接口不支持 JSON 模式（json_object）", "此接口不支持结构化输出（json_schema，strict）",
-        "每一级都失败了：", "StructuredOutputError",
+        "每一级都失败了：", "StructuredOutputError", "每一级都没能得到合法的 StudyPlan：", "prompt: ValueError: 回复里没有 JSON 对象：",
+    ]),
+    ("en", "04_json_output", "basic", [
+        "This endpoint does not offer a feature this request uses (response_format.type)",
+        "This endpoint does not offer a feature this request uses (the Responses API, POST /responses)",
+        "This endpoint does not support JSON mode (json_object)", "No rung produced a valid StudyPlan:",
+        "prompt: ValueError: no JSON object in the reply: ",
     ]),
     # The ladder's point: without json_schema it falls to the next rung and still succeeds.
-    ("zh", "04_json_output", "no-schema", ["此接口不支持结构化输出", "json_object → StudyPlan", "json_object → title="]),
+    ("zh", "04_json_output", "no-schema", [
+        "这个接口不提供本次请求用到的功能（text.format.type）", "此接口不支持结构化输出",
+        "json_object → StudyPlan", "json_object → title=",
+    ]),
     # max_tokens instead of max_completion_tokens, no stream usage (counted locally), no schema.
     ("zh", "06_playground", "basic", [
         "输入 ", "估算费用大于 0：True", "NotFoundError 404 model_not_found", "此接口不支持结构化输出",
