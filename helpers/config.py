@@ -40,6 +40,7 @@ from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line
 from .key_rules import implausible_key, missing_key, no_key_note, offline_instead
 from .keys import contains_key, is_openai_key, key_note, mask_key, redact, unsendable_key
+from . import messages
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
 from .urls import base_url_note, is_loopback, same_url
@@ -378,9 +379,14 @@ def apply_environ(settings: Settings) -> None:
     """Point this process's environment where ``settings`` point, so a lesson's plain ``OpenAI()`` agrees.
 
     The only writer of ``os.environ`` in ``helpers``. In offline mode ``settings.base_url``
-    must already be the simulator's (``get_client()`` starts it first).
+    must already be the simulator's (``get_client()`` starts it first). In a notebook it also sets
+    ``KIT_LANG`` to the edition's language (unless set), for the kit tools a lesson runs as subprocesses.
     """
     changes = dict(settings.environ_changes)
+    edition = messages.reader_languages()
+    if messages.in_notebook() and len(edition) == 1 and not os.environ.get(messages.ENV):
+        # Tools a lesson runs in a subprocess (``python -m helpers.secrets_scan``) speak its edition's language.
+        changes[messages.ENV] = edition[0]
     if settings.mode == OFFLINE:
         changes.update({"OPENAI_BASE_URL": settings.base_url or "", "OPENAI_API_KEY": settings.outgoing_key})
     for name, value in changes.items():

@@ -32,6 +32,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("Groq key", re.compile(r"\bgsk_[A-Za-z0-9]{40,}\b")),
 ]
 
+#: How each kind of :data:`PATTERNS` reads to a learner (the names above stay the kinds' identifiers).
+KIND_LABELS: dict[str, Message] = {
+    "OpenAI project/service/admin key": message("OpenAI project/service/admin key", "OpenAI 项目/服务账号/管理员密钥"),
+    "OpenAI key (watermarked)": message("OpenAI key (watermarked)", "OpenAI 密钥（带水印）"),
+    "OpenAI legacy key": message("OpenAI legacy key", "OpenAI 旧格式密钥"),
+    "Anthropic key": message("Anthropic key", "Anthropic 密钥"),
+    "OpenRouter key": message("OpenRouter key", "OpenRouter 密钥"),
+    "Compatible-provider key (sk- + 32 hex: DeepSeek, DashScope, SiliconFlow, Moonshot...)": message(
+        "Compatible-provider key (sk- + 32 hex: DeepSeek, DashScope, SiliconFlow, Moonshot...)",
+        "兼容服务商密钥（sk- 加 32 位十六进制：DeepSeek、DashScope、SiliconFlow、Moonshot 等）"),
+    "Zhipu key": message("Zhipu key", "智谱密钥"),
+    "Groq key": message("Groq key", "Groq 密钥"),
+}
+
 #: Which presets (``helpers/providers.toml`` ids) each key format belongs to, by the start of its kind.
 KEY_KIND_PRESETS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("openai",),

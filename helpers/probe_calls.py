@@ -37,6 +37,8 @@ NO_LIMIT = message("200 (without a token limit)", "200（不带 token 上限）"
 USAGE_CHUNK = message("200: usage chunk received", "200：收到了 usage 块")
 NO_USAGE_CHUNK = message("200, but no usage chunk (stream_options ignored)",
                          "200，但没有 usage 块（stream_options 被忽略）")
+#: A refusal: the status and code, then the server's own words, marked as quoted in both languages.
+REFUSED = message("{status}, the server said: {said}", "{status}，服务器原话：{said}")
 CHUNKS = message("200: {count} chunks", "200：共 {count} 个块")
 
 
@@ -91,7 +93,8 @@ class Judge:
         inner = body.get("error") if isinstance(body.get("error"), dict) else body
         said = str(inner.get("message") or exc.message or "")
         code = inner.get("code") or getattr(exc, "code", None)
-        reason = verbatim(self.scrub(f"{exc.status_code}{' ' + str(code) if code else ''}: {said}"))
+        status = f"{exc.status_code}{' ' + str(code) if code else ''}"
+        reason = self.scrubbed(REFUSED.format(status=status, said=said)) if said else verbatim(status)
         if exc.status_code in _FATAL_STATUS:
             return Outcome(None, reason, fatal=True)
         if exc.status_code == 404 and code == "model_not_found":

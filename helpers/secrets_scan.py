@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .keys import PATTERNS, mask_key, redact
-from .messages import message
+from .keys import KIND_LABELS, PATTERNS, mask_key, redact
+from .messages import message, reader_language
 from .utf16 import utf16_codec
 
 __all__ = ["PATTERNS", "Finding", "main", "redact", "scan_files", "scan_text"]
@@ -41,7 +41,9 @@ class Finding:
     masked: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.kind}: {self.masked}"
+        # One language in a findings line (the reader's first): two would double its length.
+        label = KIND_LABELS[self.kind].render(reader_language()) if self.kind in KIND_LABELS else self.kind
+        return f"{self.path}:{self.line}: {label}: {self.masked}"
 
 
 def scan_text(text: str, path: str = "<text>") -> list[Finding]:

@@ -196,3 +196,22 @@ def test_the_scan_sees_every_kind_of_write(tmp_path: Path) -> None:
             "os.environ.update(A='1')\nos.putenv('A', '1')\nx = os.environ.get('A')\n")
     sample.write_text(code, encoding="utf-8")
     assert _environ_writes(sample) == [2, 3, 4, 5, 6, 7]
+
+
+def test_in_a_notebook_subprocesses_get_the_editions_language(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from helpers import messages
+
+    lesson_dir = tmp_path / "notebooks" / "zh"
+    lesson_dir.mkdir(parents=True)
+    monkeypatch.chdir(lesson_dir)
+    monkeypatch.delenv(messages.ENV, raising=False)
+    monkeypatch.setattr(messages, "in_notebook", lambda: True)
+    settings = config.resolve({"KIT_OFFLINE": "1"}, {})
+    monkeypatch.setattr(config.os, "environ", dict(config.os.environ))  # keep the real environment untouched
+    config.apply_environ(settings)
+    assert config.os.environ[messages.ENV] == "zh"
+    # Outside a notebook nothing is set: a terminal keeps the locale's order of languages.
+    monkeypatch.setattr(messages, "in_notebook", lambda: False)
+    monkeypatch.setattr(config.os, "environ", {})
+    config.apply_environ(settings)
+    assert messages.ENV not in config.os.environ

@@ -74,3 +74,10 @@ def test_every_message_has_both_languages_and_the_same_fields():
         assert HAN.search(item.zh), f"Chinese text has no Chinese: {item.zh!r}"
         assert not HAN.search(item.en), f"English text has Chinese: {item.en!r}"
         assert _fields(item.en) == _fields(item.zh), item
+
+
+def test_every_key_kind_has_a_label_in_both_languages() -> None:
+    from helpers.keys import KIND_LABELS, PATTERNS
+
+    assert [kind for kind, _ in PATTERNS] == list(KIND_LABELS)
+    assert all(HAN.search(label.zh) and label.en == kind for kind, label in KIND_LABELS.items())

@@ -83,9 +83,12 @@ def test_capability_table_per_profile(simulator: Simulator, profile: str) -> Non
 
 def test_reasons_name_what_was_refused(simulator: Simulator) -> None:
     caps = probe(make_client(simulator.base_url, "basic"), DEFAULT_MODEL, cache_dir=None)
-    assert caps.reasons["json_schema"].en.startswith("400 invalid_value: Structured Outputs")
-    assert caps.reasons["responses_api"].en.startswith("404 not_found: Invalid URL (POST /v1/responses)")
-    assert caps.reasons["max_completion_tokens"].en.startswith("400 unknown_parameter: Unrecognized request argument")
+    assert caps.reasons["json_schema"].en.startswith("400 invalid_value, the server said: Structured Outputs")
+    assert caps.reasons["responses_api"].en.startswith("404 not_found, the server said: Invalid URL (POST /v1/responses)")
+    assert caps.reasons["max_completion_tokens"].en.startswith(
+        "400 unknown_parameter, the server said: Unrecognized request argument")
+    # The server's words are quoted, not translated; the frame around them is in the reader's language.
+    assert caps.reasons["json_schema"].zh.startswith("400 invalid_value，服务器原话：Structured Outputs")
     assert "no usage chunk" in caps.reasons["stream_usage"].en
     assert caps.reasons["stream_usage"].zh == "200，但没有 usage 块（stream_options 被忽略）"
 
@@ -186,7 +189,8 @@ def test_a_key_echoed_by_a_provider_never_reaches_a_reason() -> None:
                  DEFAULT_MODEL, cache_dir=None)
     text = caps.checklist("en") + caps.checklist("zh") + json.dumps(caps.to_json())
     assert SECRET not in text and SECRET[10:30] not in text
-    assert caps.reasons["models_list"].en == caps.reasons["models_list"].zh == "401 invalid_api_key: Invalid API key: sk-proj-…wxyz"
+    assert caps.reasons["models_list"].en == "401 invalid_api_key, the server said: Invalid API key: sk-proj-…wxyz"
+    assert caps.reasons["models_list"].zh == "401 invalid_api_key，服务器原话：Invalid API key: sk-proj-…wxyz"
     assert counter.paths == ["/v1/models"]  # a refused key stops the probe
     assert all(value is None for value in caps.as_table().values())
 
