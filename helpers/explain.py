@@ -76,10 +76,19 @@ BASE_URL = message(
 _NOT_FOUND_PATH = message("404 for this path", "这个路径返回 404")
 _HTML = message("it answered with a web page, not JSON", "返回的是网页，不是 JSON")
 QUOTA = message(
-    "The account has no credit left (429 insufficient_quota). Retrying will not help: add credit or raise the "
-    "budget under Settings > Billing.",
-    "账户额度用完了（429 insufficient_quota）。重试没有用：去 Settings > Billing 充值或调高预算。",
+    "The account's prepaid credit is used up (429 insufficient_quota). Retrying will not help: add credit on the "
+    "billing page (Settings > Billing as of November 2026), then run the cell again.",
+    "账户的预付余额用完了（429 insufficient_quota）。重试没有用：到账单页面充值（截至 2026 年 11 月在 "
+    "Settings > Billing），再运行这个单元格。",
 )
+SPEND_LIMIT = message(
+    "The {scope}'s hard spend limit for this month is reached (429 {code}). Retrying will not help: an owner "
+    "can raise the limit in the {scope}'s limits settings, or wait for next month. See lesson 01, section 3.",
+    "{scope}本月的消费硬上限已经用完（429 {code}）。重试没有用：请管理员在{scope}的限额设置里调高上限，"
+    "或者等到下个月。见第 01 课第 3 节。",
+)
+_PROJECT = message("project", "项目")
+_ORGANIZATION = message("organization", "组织")
 RATE_LIMIT = message("Too many requests in a short time (429). Wait a few seconds and run the cell again.",
                      "短时间内请求太多（429）。等几秒，再运行这个单元格。")
 FEATURE = message(
@@ -90,6 +99,8 @@ FEATURE = message(
     "每个模型都支持所有功能。第 07 课讲怎样先问清接口支持什么（probe），以及怎样退而求其次；如果用的就是 OpenAI API，"
     "检查一下拼写和模型。",
 )
+_IMAGE_INPUT = message("image input, {param}", "图像输入，{param}")
+_OUTPUT_FORMAT = message("JSON mode or Structured Outputs, {param}", "JSON 模式或结构化输出，{param}")
 _RESPONSES_API = message("the Responses API, POST /responses", "Responses API 接口，POST /responses")
 HEADLINE = message("⚠ The request failed: {kind}{status}.", "⚠ 请求失败：{kind}{status}。")
 SERVER_SAID = message("The server said: {said}", "服务器的原话：{said}")
@@ -97,9 +108,12 @@ SERVER_SAID = message("The server said: {said}", "服务器的原话：{said}")
 #: One explanation per failure :func:`kind_of` tells apart.
 EXPLANATIONS: dict[str, Message] = {
     "connection": CONNECTION, "timeout": TIMEOUT, "auth": AUTH, "region": REGION, "permission": PERMISSION,
-    "model": MODEL, "feature": FEATURE, "base_url": BASE_URL, "html": BASE_URL, "quota": QUOTA, "rate_limit": RATE_LIMIT,
+    "model": MODEL, "feature": FEATURE, "base_url": BASE_URL, "html": BASE_URL, "quota": QUOTA,
+    "spend_limit": SPEND_LIMIT, "rate_limit": RATE_LIMIT,
 }
 REGION_CODE = "unsupported_country_region_territory"
+#: 429 codes of a reached hard spend limit (OpenAI's spend-limits guide, as of November 2026).
+SPEND_LIMIT_CODES = {"project_spend_limit_exceeded": _PROJECT, "organization_spend_limit_exceeded": _ORGANIZATION}
 #: Error codes with which endpoints refuse a parameter or value they do not offer.
 FEATURE_CODES = frozenset({"unsupported_parameter", "unsupported_value", "unknown_parameter"})
 #: Parameters whose refused values are features (a JSON mode, an image part), not typos.
@@ -126,7 +140,10 @@ def kind_of(error: BaseException) -> str | None:
     if isinstance(error, openai.BadRequestError) and _refuses_feature(error):
         return "feature"
     if isinstance(error, openai.RateLimitError):
-        return "quota" if _code(error) == "insufficient_quota" else "rate_limit"
+        code = _code(error)
+        if code in SPEND_LIMIT_CODES:
+            return "spend_limit"
+        return "quota" if code == "insufficient_quota" else "rate_limit"
     if _is_html_reply(error):
         return "html"
     return None
@@ -146,6 +163,18 @@ def _refuses_feature(error: openai.APIStatusError) -> bool:
     """A 400 that refuses a parameter or a feature value, as providers do for what they lack."""
     code = _code(error)
     return code in FEATURE_CODES or (code == "invalid_value" and bool(_FEATURE_PARAMS.search(_param(error))))
+
+
+def _feature(error: openai.APIStatusError) -> Message:
+    """The refused feature in a learner's words, with the parameter the server named."""
+    if isinstance(error, openai.NotFoundError):
+        return _RESPONSES_API
+    param = _param(error) or "?"
+    if re.search(r"\.content\[\d+\]\.type$", param):
+        return _IMAGE_INPUT.format(param=param)
+    if re.search(r"(^|\.)(response_format|format)\.type$", param):
+        return _OUTPUT_FORMAT.format(param=param)
+    return Message.same(param)
 
 
 def _is_responses_path(error: openai.APIStatusError) -> bool:
@@ -204,8 +233,10 @@ def explain(error: BaseException) -> Message | None:
         body = BASE_URL.format(url=_where(error), what=what)
     elif kind == "feature":
         assert isinstance(error, openai.APIStatusError)
-        feature = _RESPONSES_API if isinstance(error, openai.NotFoundError) else Message.same(_param(error) or "?")
-        body = FEATURE.format(feature=feature)
+        body = FEATURE.format(feature=_feature(error))
+    elif kind == "spend_limit":
+        code = _code(error) or ""
+        body = SPEND_LIMIT.format(scope=SPEND_LIMIT_CODES[code], code=Message.same(code))
     else:
         body = EXPLANATIONS[kind].format(model=_model(error)) if kind == "model" else EXPLANATIONS[kind]
     said = _said(error)

@@ -14,7 +14,9 @@ A rung hands over to the next one only when the endpoint rejects the request for
 422, e.g. a provider without ``json_schema``) or the reply does not validate. Everything else
 stops the ladder at once, because a lower rung cannot heal it: a refusal, a reply cut off by
 the token limit, a wrong model name, a bad key, a rate limit, a network error. Nothing is
-swallowed: when every rung fails, :class:`StructuredOutputError` lists what each rung said.
+swallowed: when every rung fails, :class:`StructuredOutputError` lists what each rung said,
+in the reader's language (:mod:`helpers.messages`; the server's and pydantic's own words are
+quoted as they came).
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ LADDER_BAD = message("ladder must be a non-empty sequence of {rungs}, got {got!r
                      "ladder 必须是非空序列，只能包含 {rungs}，收到 {got!r}。")
 NO_STREAM = message("structured() needs whole replies: do not pass stream=True.",
                     "structured() 需要完整的回复：请不要传 stream=True。")
+# What each rung said, one line per rung in StructuredOutputError (the reader's language).
+REFUSED = message("refused: {said}", "拒答：{said}")
+CUT_OFF = message("cut off by the token limit (finish_reason='length'); raise max_completion_tokens",
+                  "被 token 上限截断（finish_reason='length'）；调高 max_completion_tokens")
+NO_PARSED = message("the reply had no parsed object", "回复里没有解析出的对象")
+NO_JSON = message("no JSON object in the reply: {excerpt}", "回复里没有 JSON 对象：{excerpt}")
+INVALID = message("ValidationError: {count} error(s), first at '{where}': {said}",
+                  "ValidationError：{count} 处不符合，第一处在 '{where}'：{said}")
 
 
 class StructuredOutputError(RuntimeError):
@@ -97,7 +107,7 @@ def extract_json(text: str) -> str:
         if isinstance(value, dict):
             return text[start:end]
         start = text.find("{", start + 1)
-    raise ValueError(f"no JSON object in the reply: {_cut(text, 120)!r}")
+    raise ValueError(str(NO_JSON.format(excerpt=repr(_cut(text, 120)))))
 
 
 def _cut(text: str, limit: int = 200) -> str:
@@ -114,7 +124,7 @@ def describe(error: BaseException) -> str:
     if isinstance(error, pydantic.ValidationError):
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(root)"
-        return _cut(f"ValidationError: {error.error_count()} error(s), first at '{where}': {first['msg']}")
+        return _cut(str(INVALID.format(count=error.error_count(), where=where, said=first["msg"])))
     return _cut(redact(f"{type(error).__name__}: {error}"))
 
 
@@ -131,9 +141,9 @@ def _check_choice(completion: ChatCompletion, rung: str, attempts: list[tuple[st
     """The reply text; refusals and truncated replies stop the ladder."""
     choice = completion.choices[0]
     if choice.message.refusal:
-        raise _stop(rung, f"refused: {_cut(choice.message.refusal)}", attempts)
+        raise _stop(rung, str(REFUSED.format(said=_cut(choice.message.refusal))), attempts)
     if choice.finish_reason == "length":
-        raise _stop(rung, "cut off by the token limit (finish_reason='length'); raise max_completion_tokens", attempts)
+        raise _stop(rung, str(CUT_OFF), attempts)
     return choice.message.content or ""
 
 
@@ -150,11 +160,11 @@ def _rung_schema(
             model=model, messages=messages, response_format=schema_model, **params  # type: ignore[arg-type]
         )
     except openai.LengthFinishReasonError:
-        raise _stop("schema", "cut off by the token limit (finish_reason='length'); raise max_completion_tokens", attempts) from None
+        raise _stop("schema", str(CUT_OFF), attempts) from None
     _check_choice(completion, "schema", attempts)
     parsed = completion.choices[0].message.parsed
     if parsed is None:
-        raise ValueError("the reply had no parsed object")
+        raise ValueError(str(NO_PARSED))
     return parsed
 
 

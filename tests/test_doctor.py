@@ -337,7 +337,8 @@ def test_proxy_is_masked_and_used_for_reachability(monkeypatch: pytest.MonkeyPat
 
 
 def test_local_endpoint_behind_proxy_without_no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    setenv(monkeypatch, OPENAI_BASE_URL="http://localhost:11434/v1", NO_PROXY="", no_proxy="")
+    setenv(monkeypatch, OPENAI_BASE_URL="http://localhost:11434/v1", http_proxy="http://127.0.0.1:7890",
+           https_proxy="http://127.0.0.1:7890", NO_PROXY="", no_proxy="")
     result = check("proxy")
     assert result.status == WARN and "NO_PROXY" in result.fix.en
 

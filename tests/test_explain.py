@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import openai
 import pytest
 
@@ -159,7 +160,7 @@ def test_base_url_answering_a_web_page_200(canned: str) -> None:
 
 def test_quota_and_rate_limit(simulator) -> None:
     sdk = make_client(simulator.base_url)
-    for fault, words in (("quota", "no credit left"), ("rate_limit; retry_after=0", "Too many requests")):
+    for fault, words in (("quota", "prepaid credit is used up"), ("rate_limit; retry_after=0", "Too many requests")):
         text = shown(lambda: sdk.chat.completions.create(model=helpers.DEFAULT_MODEL, messages=HI,
                                                          extra_headers={"x-offline-fault": fault}))
         assert words in text
@@ -214,3 +215,25 @@ def test_a_wrong_base_url_is_still_a_base_url_problem_not_a_feature(simulator) -
     with pytest.raises(openai.NotFoundError) as caught:
         sdk.chat.completions.create(model=helpers.DEFAULT_MODEL, messages=HI)
     assert kind_of(caught.value) == "base_url"
+
+
+@pytest.mark.parametrize("code, scope_en, scope_zh", [
+    ("project_spend_limit_exceeded", "project", "项目"), ("organization_spend_limit_exceeded", "organization", "组织")])
+def test_a_reached_hard_spend_limit_is_not_a_rate_limit(code, scope_en, scope_zh) -> None:
+    request = httpx.Request("POST", "https://api.openai.com/v1/chat/completions")
+    body = {"message": "You have reached your spend limit.", "type": "insufficient_quota", "param": None, "code": code}
+    error = openai.RateLimitError("429", response=httpx.Response(429, request=request), body=body)
+    assert kind_of(error) == "spend_limit"
+    said = explain(error)
+    assert said is not None
+    assert f"The {scope_en}'s hard spend limit" in said.en and "Wait a few seconds" not in said.en
+    assert f"{scope_zh}本月的消费硬上限" in said.zh and code in said.zh
+
+
+def test_a_refused_image_part_is_named_as_image_input(simulator) -> None:
+    sdk = make_client(simulator.base_url).with_options(default_headers={"x-offline-profile": "no-vision"})
+    part = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
+    with pytest.raises(openai.BadRequestError) as caught:
+        sdk.chat.completions.create(model=helpers.DEFAULT_MODEL, messages=[{"role": "user", "content": [part]}])
+    said = explain(caught.value)
+    assert said is not None and "(image input, messages[0].content[0].type)" in said.en and "图像输入" in said.zh

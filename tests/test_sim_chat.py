@@ -278,6 +278,58 @@ def test_schema_exclusive_bounds_and_multiple_of(client):
     jsonschema.Draft202012Validator(schema).validate(schema_reply(client, schema))
 
 
+PLAN_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "sessions": {"type": "array", "items": {"$ref": "#/$defs/session"}},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["sessions", "tags"],
+    "additionalProperties": False,
+    "$defs": {
+        "session": {
+            "type": "object",
+            "properties": {"day": {"type": "integer"}, "minutes": {"type": "integer", "minimum": 30},
+                           "steps": {"type": "array", "items": {"type": "string"}}},
+            "required": ["day", "minutes", "steps"],
+            "additionalProperties": False,
+        }
+    },
+}
+
+
+def plan_reply(sdk: openai.OpenAI, schema: dict, text: str) -> dict:
+    fmt = {"type": "json_schema", "json_schema": {"name": "plan", "schema": schema, "strict": True}}
+    return json.loads(reply_text(sdk, user(text), response_format=fmt))
+
+
+@pytest.mark.parametrize("text", ["Plan three days of Python basics for me.", "帮我制定一个三天的 Python 入门学习计划。",
+                                  "Plan 3 days of Python basics."])
+def test_schema_reply_follows_a_count_in_the_prompt(client, text):
+    # "Three days" gives three sessions numbered 1, 2, 3 (not two sessions with day=4).
+    value = plan_reply(client, PLAN_SCHEMA, text)
+    jsonschema.Draft202012Validator(PLAN_SCHEMA).validate(value)
+    assert [s["day"] for s in value["sessions"]] == [1, 2, 3]
+    assert len(value["tags"]) == 3  # every outermost array follows the count...
+    assert all(len(s["steps"]) == 2 for s in value["sessions"])  # ...nested ones keep the default
+
+
+def test_schema_reply_without_a_count_and_within_bounds(client):
+    assert len(plan_reply(client, PLAN_SCHEMA, "Plan a week of Python basics.")["sessions"]) == 2
+    assert len(plan_reply(client, PLAN_SCHEMA, "一个学习计划")["sessions"]) == 2  # 一个 is "a", not a count
+    capped = {**PLAN_SCHEMA, "properties": {**PLAN_SCHEMA["properties"],
+                                            "sessions": {"type": "array", "maxItems": 2, "items": {"$ref": "#/$defs/session"}}}}
+    value = plan_reply(client, capped, "Plan five days of Python basics.")
+    assert len(value["sessions"]) == 2 and len(value["tags"]) == 5
+    jsonschema.Draft202012Validator(capped).validate(value)
+
+
+def test_stated_count():
+    from helpers.offline.jsonout import stated_count
+
+    assert [stated_count(t) for t in ("Give me 5 short tips", "用两句话说明", "Explain in one sentence", "20 days")] == [5, 2, None, None]
+
+
 def test_json_mode_gives_json(client):
     value = json.loads(reply_text(client, user("Reply in JSON with a greeting."), response_format={"type": "json_object"}))
     assert isinstance(value, dict) and value

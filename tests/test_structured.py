@@ -49,6 +49,12 @@ class Plan(pydantic.BaseModel):
     note: Optional[str] = None
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The reasons render in the reader's language: English here (a Chinese test sets KIT_LANG=zh)."""
+    monkeypatch.setenv("KIT_LANG", "en")
+
+
 def user(text: str) -> list[dict]:
     return [{"role": "user", "content": text}]
 
@@ -135,7 +141,7 @@ def test_every_rung_failing_raises_one_error_listing_each(simulator):
     assert attempts["json_object"].startswith("BadRequestError 400:")
     assert attempts["prompt"].startswith("ValueError: no JSON object")
     message = str(info.value)
-    assert "No rung produced a valid Plan" in message and "每一级" in message
+    assert "No rung produced a valid Plan" in message and "每一级" not in message
     assert all(f"- {rung}: " in message for rung in RUNGS)
     assert recorder.formats == ["json_schema", "json_object", "none"]
 
@@ -264,3 +270,37 @@ def test_server_error_text_is_redacted_in_the_error(sim_client):
     secret_part = canary[len("sk-proj-"):]
     assert not [secret_part[i:i + 8] for i in range(len(secret_part) - 7) if secret_part[i:i + 8] in shown]
     assert "sk-proj-…" in shown
+
+
+def test_reasons_speak_the_readers_language(simulator, sim_client, monkeypatch):
+    # A zh notebook shows the ladder's reasons in Chinese only (the server's words stay as sent).
+    monkeypatch.setenv("KIT_LANG", "zh")
+    sdk, _ = sim_client
+    with pytest.raises(StructuredOutputError) as info:
+        structured(sdk, MODEL, user("Plan three days of Python basics."), Plan, max_completion_tokens=10)
+    assert info.value.attempts == [("schema", "被 token 上限截断（finish_reason='length'）；调高 max_completion_tokens")]
+    assert str(info.value).startswith("'schema' 这一级终止了阶梯") and "cut off" not in str(info.value)
+    with pytest.raises(ValueError, match="^回复里没有 JSON 对象：'no braces'$"):
+        extract_json("no braces")
+    sdk_all, _ = make_client(simulator.base_url, NoSchemaTransport(("json_schema", "json_object")))
+    with sdk_all, pytest.raises(StructuredOutputError) as info:
+        structured(sdk_all, MODEL, user("Plan three days of Python basics."), Plan)
+    text = str(info.value)
+    assert text.startswith("每一级都没能得到合法的 Plan：") and "ValueError: 回复里没有 JSON 对象：" in text
+    assert "No rung" not in text and "no JSON object" not in text
+    with pytest.raises(StructuredOutputError) as info:
+        structured(sdk, MODEL, user("How do I build a bomb?"), Plan)
+    assert info.value.attempts[0][1].startswith("拒答：")
+
+
+def test_validation_reason_in_both_languages(monkeypatch):
+    from helpers.structured import describe
+
+    try:
+        Card.model_validate_json('{"title": 1}')
+    except pydantic.ValidationError as error:
+        failed = error
+    monkeypatch.setenv("KIT_LANG", "zh")
+    assert describe(failed).startswith("ValidationError：2 处不符合，第一处在 'title'：")
+    monkeypatch.setenv("KIT_LANG", "en")
+    assert describe(failed).startswith("ValidationError: 2 error(s), first at 'title': ")

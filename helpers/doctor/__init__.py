@@ -1,6 +1,6 @@
 """``make doctor``: what is wrong with this set-up, and how to fix it.
 
-Introduced in lesson 01 (key setup, "common failures"): instead of reading a traceback,
+Introduced in lesson 01, section 9 ("When you are stuck: `make doctor`"): instead of reading a traceback,
 run ``make doctor`` (Windows: ``py tasks.py doctor``) or, in a notebook::
 
     from helpers import doctor

@@ -3,7 +3,9 @@
 JSON mode gets a valid JSON object that fits the prompt (asked for the time, it tells the
 simulator's real clock). A ``json_schema`` request gets an instance built from the schema
 itself (nested objects, arrays, enums, ``$defs``/``$ref``, ``anyOf`` with null), so the
-SDK's ``parse()`` yields the learner's pydantic model.
+SDK's ``parse()`` yields the learner's pydantic model. Where the prompt states a count
+("plan three days", "5 steps", "三天"), the outermost arrays hold that many items, and an
+integer that numbers the items (``day``, ``step``, ``index``...) counts 1, 2, 3.
 """
 
 from __future__ import annotations
@@ -20,6 +22,17 @@ from .text import Prompt, quote, stable_hash
 _TIME_WORDS = re.compile(r"\b(time|date|clock|today|now)\b|时间|日期|几点|今天|现在", re.I)
 _REFUSE = re.compile(r"\b(bomb|explosive|make a weapon)\b|炸弹|炸药|制造武器", re.I)
 _NAMED_KEY = re.compile(r"[`\"']([A-Za-z_][A-Za-z0-9_]{1,30})[`\"']")
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ZH_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# A count of things: a number, at most two words, then a plural noun ("three days", "5 short tips").
+_EN_COUNT = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(_EN_NUMBERS) + r")[ -](?:[a-z]+ ){0,2}?[a-z]+s\b", re.I)
+# 一 is left out: 一个 / 一份 is the article "a", not a count.
+_ZH_COUNT = re.compile(r"(?<![\d.])([两二三四五六七八九十]|\d{1,2})\s*(?:个)?(?:天|周|星期|月|步|节|课|次|条|项|本|道|种|点|个|件|句|段|章|部|首|门|份)")
+#: The least and most items a stated count gives an array (others keep the default of two).
+COUNT_RANGE = (2, 10)
+# An integer property of an array item that numbers the items: it counts 1, 2, 3...
+_ORDINAL = re.compile(r"^(day|week|month|step|session|lesson|part|chapter|round|stage|index|number|no|num|order|rank"
+                      r"|position|seq)(_?(number|num|no|index|idx))?$", re.I)
 
 MAX_DEPTH = 6
 #: Beyond this nesting a schema cannot end (a required property that refers to itself).
@@ -36,6 +49,19 @@ def wants_time(prompt: Prompt) -> bool:
 def should_refuse(prompt: Prompt) -> bool:
     """A deterministic stand-in for a safety refusal, so lessons can show ``refusal``."""
     return bool(_REFUSE.search(prompt.last_user))
+
+
+def stated_count(text: str) -> int | None:
+    """The count of things ``text`` asks for ("Plan three days", "给我 5 条建议"), or None.
+
+    Only counts in :data:`COUNT_RANGE`; the first one found wins.
+    """
+    found = [(m.start(), m[1]) for m in _EN_COUNT.finditer(text)] + [(m.start(), m[1]) for m in _ZH_COUNT.finditer(text)]
+    for _, word in sorted(found):
+        value = int(word) if word.isdigit() else _EN_NUMBERS.get(word.lower(), _ZH_NUMBERS.get(word))
+        if value is not None and COUNT_RANGE[0] <= value <= COUNT_RANGE[1]:
+            return value
+    return None
 
 
 def refusal_text(prompt: Prompt) -> str:
@@ -129,14 +155,25 @@ def _resolve(schema: dict, root: dict) -> dict:
     return schema
 
 
+def _within(schema: dict, value: float) -> bool:
+    """Whether ``value`` meets the schema's minimum/maximum (inclusive or exclusive)."""
+    low, low_open = schema.get("minimum", schema.get("exclusiveMinimum")), "minimum" not in schema
+    high, high_open = schema.get("maximum", schema.get("exclusiveMaximum")), "maximum" not in schema
+    above = low is None or (value > low if low_open else value >= low)
+    return above and (high is None or (value < high if high_open else value <= high))
+
+
 class _Builder:
-    def __init__(self, root: dict, prompt: Prompt, seed: object) -> None:
+    def __init__(self, root: dict, prompt: Prompt, seed: object, follow_counts: bool = False) -> None:
         self.root = root
         self.prompt = prompt
         self.seed = seed
         self.zh = prompt.language == "zh"
         self.time = wants_time(prompt)
         self.nodes = 0
+        # A count stated in the prompt sizes the outermost arrays (schema replies, not tool arguments).
+        self.count = stated_count(prompt.last_user) if follow_counts else None
+        self.arrays_open = 0
 
     def pick(self, path: str, n: int) -> int:
         # Varies by position (array items differ) and by seed; the same request, the same pick.
@@ -198,10 +235,15 @@ class _Builder:
     def _array(self, schema: dict, path: str, depth: int) -> list:
         low = int(schema.get("minItems", 0))
         high = schema.get("maxItems")
-        count = max(low, 0 if depth >= MAX_DEPTH else 2)
+        wanted = self.count if self.count is not None and not self.arrays_open else 2
+        count = max(low, 0 if depth >= MAX_DEPTH else wanted)
         if high is not None:
             count = min(count, int(high))
-        return [self.build(schema.get("items", {}), f"{path}/{i}", depth + 1) for i in range(count)]
+        self.arrays_open += 1
+        try:
+            return [self.build(schema.get("items", {}), f"{path}/{i}", depth + 1) for i in range(count)]
+        finally:
+            self.arrays_open -= 1
 
     def _string(self, schema: dict, path: str, depth: int) -> str:
         fmt = schema.get("format")
@@ -230,12 +272,11 @@ class _Builder:
         return text
 
     def _number(self, schema: dict, path: str, depth: int, integer: bool = False) -> float | int:
-        low, low_open = schema.get("minimum", schema.get("exclusiveMinimum")), "minimum" not in schema
-        high, high_open = schema.get("maximum", schema.get("exclusiveMaximum")), "maximum" not in schema
+        low = schema.get("minimum", schema.get("exclusiveMinimum"))
+        high = schema.get("maximum", schema.get("exclusiveMaximum"))
 
         def fits(v: float) -> bool:
-            above = low is None or (v > low if low_open else v >= low)
-            return above and (high is None or (v < high if high_open else v <= high))
+            return _within(schema, v)
 
         candidate: float = 1 + self.pick(path, 5)
         step = schema["multipleOf"] if "multipleOf" in schema else (1 if integer else None)
@@ -258,6 +299,11 @@ class _Builder:
         return low + 1 if low is not None else high - 1
 
     def _integer(self, schema: dict, path: str, depth: int) -> int:
+        *_, parent, name = ["", *path.split("/")]
+        if self.count is not None and parent.isdigit() and _ORDINAL.match(name):
+            position = int(parent) + 1  # day 1, day 2, ... of a plan the prompt sized
+            if _within(schema, position) and "multipleOf" not in schema:
+                return position
         return int(self._number(schema, path, depth, integer=True))
 
     def _boolean(self, schema: dict, path: str, depth: int) -> bool:
@@ -275,7 +321,7 @@ def schema_instance(schema: Any, prompt: Prompt, seed: object = None) -> Any:
     if not isinstance(schema, dict):
         raise SimError(400, "Invalid schema: 'schema' must be a JSON Schema object.", param="response_format")
     try:
-        return _Builder(schema, prompt, seed).build(schema, "", 0)
+        return _Builder(schema, prompt, seed, follow_counts=True).build(schema, "", 0)
     except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as exc:
         # A keyword with a value of the wrong kind ("minItems": "two", "anyOf": 5): the
         # learner's schema is wrong, not the server; say where to look.

@@ -94,7 +94,8 @@ class Explanation:
 
 
 #: The playground's advice for the failures ``helpers.explain`` names (one classification).
-_SITUATIONS = {"model": "not_found", "base_url": "not_found", "region": "permission", "html": "unexpected"}
+_SITUATIONS = {"model": "not_found", "base_url": "not_found", "region": "permission", "html": "unexpected",
+               "spend_limit": "quota", "feature": "bad_request"}
 
 
 def _situation(error: BaseException) -> str:
