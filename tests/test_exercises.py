@@ -16,9 +16,10 @@ kernel at the session's simulator) and requires every check cell to print the pa
 no ⏳. Nothing is written back: the lessons keep their unsolved outputs.
 
 ``KIT_NOTEBOOKS=/path/to/notebooks`` checks the lessons of another checkout (a lesson branch's worktree).
-The zh edition's solutions run only when their code differs from the en edition's (strings and comments
-aside): the notebook code itself is compared by the parity tests, so an identical solution proves nothing
-new in zh; ``KIT_SOLUTIONS_BOTH=1`` runs both editions anyway.
+Both editions run (18 executions took 109 s on the 2-core development machine, November 2026): the zh
+check cells send Chinese prompts to the simulator, so a solution can pass in en and fail in zh.
+``KIT_SOLUTIONS_FAST=1`` runs a zh edition's solutions only when their code differs from the en edition's
+(strings and comments aside; the parity tests compare the rest of the notebook code).
 """
 
 from __future__ import annotations
@@ -265,7 +266,7 @@ def test_solutions_pass_their_self_checks(path):
     if structure_problems(nb, path.parent.name) or solution_problems(nb):
         pytest.skip("exercises not in the conventional form (the structure tests say why)")
     edition = path.parent.name
-    if edition == "zh" and not os.environ.get("KIT_SOLUTIONS_BOTH"):
+    if edition == "zh" and os.environ.get("KIT_SOLUTIONS_FAST"):
         twin = path.parent.parent / "en" / path.name
         if twin.exists() and solutions_signature(load(twin)) == solutions_signature(nb):
             pytest.skip("zh solutions have the en edition's code (strings and comments aside): run there")
