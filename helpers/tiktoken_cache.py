@@ -28,6 +28,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from .messages import message
+
 #: Encoding -> (the URL tiktoken downloads it from, the sha256 tiktoken expects), as in
 #: ``tiktoken_ext/openai_public.py`` (tiktoken 0.14).
 BLOBS: dict[str, tuple[str, str]] = {
@@ -44,6 +46,14 @@ BLOBS: dict[str, tuple[str, str]] = {
 QUICKTOK_FILES = {"o200k_base": "o200k.vocab", "cl100k_base": "cl100k.vocab"}
 ENV = "TIKTOKEN_CACHE_DIR"
 _READY: set[tuple[str, str]] = set()  # (directory, encoding) checked in this process
+
+
+MISMATCH = message(
+    "The {name} vocabulary rebuilt from quicktok-v1 has sha256 {actual}, but tiktoken expects {expected}: it was "
+    "not written to tiktoken's cache. Reinstall the kit's requirements (make setup).",
+    "由 quicktok-v1 重建的 {name} 词表 sha256 为 {actual}，与 tiktoken 期望的 {expected} 不符，所以没有写入 tiktoken "
+    "缓存。请重新安装本套件的依赖（make setup）。",
+)
 
 
 class VocabularyMismatch(RuntimeError):
@@ -114,10 +124,7 @@ def ensure_tiktoken_cache(names: tuple[str, ...] = ("o200k_base", "cl100k_base")
         contents = to_tiktoken_format(_quicktok_vocab(name))
         actual = hashlib.sha256(contents).hexdigest()
         if actual != expected:
-            raise VocabularyMismatch(
-                f"The {name} vocabulary rebuilt from quicktok has sha256 {actual}, tiktoken expects {expected}. "
-                f"/ 由 quicktok 重建的 {name} 词表校验不符，未写入 tiktoken 缓存。"
-            )
+            raise VocabularyMismatch(str(MISMATCH.format(name=name, actual=actual, expected=expected)))
         directory.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f"{target.name}.{uuid.uuid4().hex}.tmp")
         temporary.write_bytes(contents)
