@@ -95,6 +95,11 @@ LABELS = {
 BANNER = message("[{label}] endpoint: {where} · model: {model} · key: {key}", "[{label}] 接口：{where} · 模型：{model} · 密钥：{key}")
 LOCAL_SIMULATOR = message("local simulator", "本机模拟器")
 LOCAL_PROFILE = message("local simulator (profile: {profile})", "本机模拟器（配置：{profile}）")
+#: A masked key and its source; no words of its own, so not a registered message.
+KEY_FROM = Message("{key} ({source})", "{key}（{source}）")
+#: The places a key is read from (``Settings.key_source`` names them in English).
+SOURCE_LABELS = {"environment": message("environment", "环境变量"), ".env": message(".env", ".env 文件"),
+                 "Colab Secrets": message("Colab Secrets", "Colab 密钥（Secrets）")}
 SHARED_SIMULATOR = message("shared simulator {url}", "共享模拟器 {url}")
 KEY_NOT_NEEDED = message("not needed", "无需密钥")
 KEY_NONE = message("none", "未设置")
@@ -326,6 +331,12 @@ def model_name(name: str, variable: str) -> Message | None:
     return None
 
 
+def _source_label(source: str) -> Message:
+    """Where the key came from, in the reader's words ("OPENAI_API_KEY, environment" -> "OPENAI_API_KEY，环境变量")."""
+    parts = [SOURCE_LABELS.get(part, Message.same(part)) for part in source.split(", ")]
+    return Message(", ".join(p.en for p in parts), "，".join(p.zh for p in parts))
+
+
 def _on_this_machine(url: str | None) -> bool:
     """A simulator URL on loopback: to the reader it is the local simulator (a classroom one has an IP)."""
     return bool(url) and is_loopback(urlsplit(url or "").hostname or "")
@@ -346,7 +357,8 @@ def mode_line(settings: Settings) -> Message:
         preset = settings.preset
         name = preset.display_name if preset else Message("", "")
         where = Message(f"{name.en} {url}".strip(), f"{name.zh} {url}".strip())
-        key = Message(f"{settings.masked_key} ({settings.key_source})", f"{settings.masked_key}（{settings.key_source}）") if settings.api_key else KEY_NONE
+        source = _source_label(settings.key_source)
+        key = KEY_FROM.format(key=Message.same(settings.masked_key), source=source) if settings.api_key else KEY_NONE
     return BANNER.format(label=LABELS[settings.mode], where=where, model=settings.model, key=key)
 
 

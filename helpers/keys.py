@@ -27,7 +27,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("OpenAI legacy key", re.compile(r"\bsk-[A-Za-z0-9]{48}\b")),
     ("Anthropic key", re.compile(r"sk-ant-[A-Za-z0-9_-]{20,}")),
     ("OpenRouter key", re.compile(r"sk-or-v1-[a-f0-9]{64}")),
-    ("Compatible-provider key (sk- + 32 hex: DeepSeek, DashScope, SiliconFlow, Moonshot...)", re.compile(r"\bsk-[a-f0-9]{32}\b")),
+    ("Compatible-provider key (sk- + 32 hex, e.g. DeepSeek, DashScope)", re.compile(r"\bsk-[a-f0-9]{32}\b")),
     ("Zhipu key", re.compile(r"\b[a-f0-9]{32}\.[A-Za-z0-9]{16}\b")),
     ("Groq key", re.compile(r"\bgsk_[A-Za-z0-9]{40,}\b")),
 ]
@@ -39,9 +39,9 @@ KIND_LABELS: dict[str, Message] = {
     "OpenAI legacy key": message("OpenAI legacy key", "OpenAI 旧格式密钥"),
     "Anthropic key": message("Anthropic key", "Anthropic 密钥"),
     "OpenRouter key": message("OpenRouter key", "OpenRouter 密钥"),
-    "Compatible-provider key (sk- + 32 hex: DeepSeek, DashScope, SiliconFlow, Moonshot...)": message(
-        "Compatible-provider key (sk- + 32 hex: DeepSeek, DashScope, SiliconFlow, Moonshot...)",
-        "兼容服务商密钥（sk- 加 32 位十六进制：DeepSeek、DashScope、SiliconFlow、Moonshot 等）"),
+    "Compatible-provider key (sk- + 32 hex, e.g. DeepSeek, DashScope)": message(
+        "Compatible-provider key (sk- + 32 hex, e.g. DeepSeek, DashScope)",
+        "兼容服务商密钥（sk- 加 32 位十六进制，例如 DeepSeek、DashScope）"),
     "Zhipu key": message("Zhipu key", "智谱密钥"),
     "Groq key": message("Groq key", "Groq 密钥"),
 }

@@ -3,7 +3,8 @@
 Introduced in lesson 05 (best practices: performance), after the SDK's own
 ``max_retries``. Use it with ``max_retries=0`` on the client, so the two do not multiply.
 Retried: connection errors and timeouts, 408, 409, 429 rate limits and 5xx. Never
-retried: 400/401/403/404/422 (the request itself is wrong) and 429 ``insufficient_quota``
+retried: 400/401/403/404/422 (the request itself is wrong), 429 ``insufficient_quota`` and a 429 for a
+reached hard spend limit (``project_spend_limit_exceeded``, ``organization_spend_limit_exceeded``)
 (only billing heals it). A ``retry-after`` header, when present, sets the wait.
 """
 
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from .explain import SPEND_LIMIT_CODES
 from .messages import message
 
 NO_EXTRA_HEADERS = message(
@@ -43,8 +45,8 @@ def is_transient(error: BaseException) -> bool:
     """True when retrying the same request may succeed."""
     if isinstance(error, openai.APIConnectionError):  # includes APITimeoutError
         return True
-    if isinstance(error, openai.RateLimitError):
-        return error.code != "insufficient_quota"
+    if isinstance(error, openai.RateLimitError):  # an empty balance or a reached spend limit stays so
+        return error.code != "insufficient_quota" and error.code not in SPEND_LIMIT_CODES
     if isinstance(error, openai.APIStatusError):
         return error.status_code in (408, 409) or error.status_code >= 500
     return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import openai
 import pytest
 
@@ -129,3 +130,12 @@ def test_clear_deletes_only_the_caches_own_entries(client, tmp_path):
     assert not any(p.exists() for p in entries)
     assert all(p.read_text(encoding="utf-8") == '{"mine": true}' for p in mine.values())
     assert cache.chat(client, **REQUEST)[1] is False  # really forgotten
+
+
+@pytest.mark.parametrize("code, transient", [("insufficient_quota", False), ("project_spend_limit_exceeded", False),
+                                             ("organization_spend_limit_exceeded", False), ("rate_limit_exceeded", True)])
+def test_a_429_is_worth_retrying_only_when_it_is_a_rate_limit(code: str, transient: bool) -> None:
+    request = httpx.Request("POST", "https://api.openai.com/v1/chat/completions")
+    error = openai.RateLimitError("429", response=httpx.Response(429, request=request),
+                                  body={"message": "429", "type": "x", "param": None, "code": code})
+    assert is_transient(error) is transient

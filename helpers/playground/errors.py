@@ -33,8 +33,13 @@ NOT_FOUND = message(
     "这个模型不存在或已经停用（见第 02 课）。在列表里换一个模型，或者修改 .env 里的 OPENAI_MODEL。",
 )
 QUOTA = message(
-    "Your account has no credit left: add credit on the Billing page. Retrying does not help.",
-    "账户余额用完了：去 Billing 页面充值。重试没有用。",
+    "Your account's prepaid credit is used up: add credit on the Billing page. Retrying does not help.",
+    "账户的预付余额用完了：去 Billing 页面充值。重试没有用。",
+)
+SPEND_LIMIT = message(
+    "The project's or organization's hard spend limit for this month is reached. Retrying does not help: ask "
+    "whoever manages it (your teacher, in a class) to raise it, or wait for next month.",
+    "项目或组织本月的消费硬上限已经用完。重试没有用：请管理它的人（上课时是老师）调高上限，或者等到下个月。",
 )
 RATE_LIMIT = message(
     "Too many requests in a short time. Wait a few seconds, then press Send again.",
@@ -72,6 +77,7 @@ ADVICE: dict[str, Message] = {
     "permission": PERMISSION,
     "not_found": NOT_FOUND,
     "quota": QUOTA,
+    "spend_limit": SPEND_LIMIT,
     "rate_limit": RATE_LIMIT,
     "temperature": TEMPERATURE,
     "bad_request": BAD_REQUEST,
@@ -95,7 +101,7 @@ class Explanation:
 
 #: The playground's advice for the failures ``helpers.explain`` names (one classification).
 _SITUATIONS = {"model": "not_found", "base_url": "not_found", "region": "permission", "html": "unexpected",
-               "spend_limit": "quota", "feature": "bad_request"}
+               "feature": "bad_request"}
 
 
 def _situation(error: BaseException) -> str:
