@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from .messages import message
 
-__all__ = ["ALL_PASSED", "NOT_YET", "TRY_AGAIN", "not_done", "show_checks"]
+__all__ = ["ALL_PASSED", "NOT_YET", "TRY_AGAIN", "attempted", "not_done", "show_checks"]
 
 T = TypeVar("T")
 
@@ -34,6 +34,18 @@ MAX_ERROR = 120
 def not_done(todo: str) -> None:
     """Print the "not done yet" line with what to do (written in the lesson's language)."""
     print(NOT_YET.format(todo=todo))
+
+
+def attempted(function: Callable[..., object], *args: object, **kwargs: object) -> bool:
+    """Whether the learner has started on ``function``: it returns something other than None, or raises.
+
+    A stub returns None; a half-finished answer may raise, and then the self-check should run and
+    show the error as a failed check instead of stopping with a traceback.
+    """
+    try:
+        return function(*args, **kwargs) is not None
+    except Exception:  # noqa: BLE001 - an answer that raises has been started; show_checks reports the error
+        return True
 
 
 def show_checks(grader: Callable[[T], Mapping[str, bool]], answer: T) -> bool:
