@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line
 from .key_rules import implausible_key, missing_key, no_key_note, offline_instead
-from .keys import contains_key, is_openai_key, key_note, mask_key, redact, unsendable_key
+from .keys import contains_key, is_openai_key, key_note, mask_key, redact, source_label, unsendable_key
 from . import messages
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
@@ -97,9 +97,6 @@ LOCAL_SIMULATOR = message("local simulator", "本机模拟器")
 LOCAL_PROFILE = message("local simulator (profile: {profile})", "本机模拟器（配置：{profile}）")
 #: A masked key and its source; no words of its own, so not a registered message.
 KEY_FROM = Message("{key} ({source})", "{key}（{source}）")
-#: The places a key is read from (``Settings.key_source`` names them in English).
-SOURCE_LABELS = {"environment": message("environment", "环境变量"), ".env": message(".env", ".env 文件"),
-                 "Colab Secrets": message("Colab Secrets", "Colab 密钥（Secrets）")}
 SHARED_SIMULATOR = message("shared simulator {url}", "共享模拟器 {url}")
 KEY_NOT_NEEDED = message("not needed", "无需密钥")
 KEY_NONE = message("none", "未设置")
@@ -331,12 +328,6 @@ def model_name(name: str, variable: str) -> Message | None:
     return None
 
 
-def _source_label(source: str) -> Message:
-    """Where the key came from, in the reader's words ("OPENAI_API_KEY, environment" -> "OPENAI_API_KEY，环境变量")."""
-    parts = [SOURCE_LABELS.get(part, Message.same(part)) for part in source.split(", ")]
-    return Message(", ".join(p.en for p in parts), "，".join(p.zh for p in parts))
-
-
 def _on_this_machine(url: str | None) -> bool:
     """A simulator URL on loopback: to the reader it is the local simulator (a classroom one has an IP)."""
     return bool(url) and is_loopback(urlsplit(url or "").hostname or "")
@@ -357,7 +348,7 @@ def mode_line(settings: Settings) -> Message:
         preset = settings.preset
         name = preset.display_name if preset else Message("", "")
         where = Message(f"{name.en} {url}".strip(), f"{name.zh} {url}".strip())
-        source = _source_label(settings.key_source)
+        source = source_label(settings.key_source)
         key = KEY_FROM.format(key=Message.same(settings.masked_key), source=source) if settings.api_key else KEY_NONE
     return BANNER.format(label=LABELS[settings.mode], where=where, model=settings.model, key=key)
 

@@ -209,6 +209,17 @@ def key_note(key: str | None, variable: str = "OPENAI_API_KEY") -> Message | Non
     return KEY_NOTE.format(variable=variable, problem=problems[0].problem, fix=problems[0].fix)
 
 
+#: The places a key is read from (``Settings.key_source`` names them in English).
+SOURCE_LABELS = {"environment": message("environment", "环境变量"), ".env": message(".env", ".env 文件"),
+                 "Colab Secrets": message("Colab Secrets", "Colab 密钥（Secrets）")}
+
+
+def source_label(source: str) -> Message:
+    """Where a key came from, in the reader's words ("OPENAI_API_KEY, environment" -> "OPENAI_API_KEY，环境变量")."""
+    parts = [SOURCE_LABELS.get(part, Message.same(part)) for part in source.split(", ")]
+    return Message(", ".join(p.en for p in parts), "，".join(p.zh for p in parts))
+
+
 def unsendable_key(key: str | None, source: str) -> Message | None:
     """The error for a key no HTTP header can carry (control characters, non-ASCII), else None.
 
@@ -220,7 +231,7 @@ def unsendable_key(key: str | None, source: str) -> Message | None:
         return None
     variable = source.split(", ")[0] if ", " in source else "OPENAI_API_KEY"
     found = [p for p in key_problems(key) if p.kind == "character"]
-    fields = {"variable": variable, "masked": repr(mask_key(key)), "source": source}
+    fields = {"variable": variable, "masked": repr(mask_key(key)), "source": source_label(source)}
     if not found:
         return UNSENDABLE.format(problem=_NON_ASCII, **fields)
     return UNSENDABLE_FIX.format(problem=found[0].problem, fix=found[0].fix, **fields)
