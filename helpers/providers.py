@@ -98,7 +98,7 @@ IGNORED_OFFLINE = message(
 NO_VISION = message(
     "{name} suggests no image-input model: image lessons will fail with {model}. Set OPENAI_VISION_MODEL if your "
     "provider has one.",
-    "{name} 没有推荐的图像输入模型，图像相关课程用 {model} 会出错；若提供商有视觉模型，请设置 OPENAI_VISION_MODEL。",
+    "{name} 没有推荐的图像输入模型，图像相关课程用 {model} 会出错；若服务商有视觉模型，请设置 OPENAI_VISION_MODEL。",
 )
 
 

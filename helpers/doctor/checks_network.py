@@ -128,16 +128,23 @@ def check_ssl(ctx: Context) -> Result:
     return issues.result("ssl", _CERTS.format(used=", ".join(used)) if used else _CERTS_SYSTEM)
 
 
-_SKIPPED_OFFLINE = message("Skipped (--offline)", "已跳过（--offline）")
-_NOTHING_TO_REACH = message("Offline simulation: nothing to reach", "离线模拟模式：无需连接")
+_SKIPPED_OFFLINE = message("{check}: not run (offline checks only)", "{check}：已跳过（要求只做离线检查）")
+_NOTHING_TO_REACH = message("{check}: nothing to reach in offline simulation", "{check}：离线模拟模式下无需连接")
+#: What each network check would have done, named in its skip line.
+_NETWORK_CHECKS = {
+    "reachable": message("Reaching the server", "连接服务器"),
+    "endpoint": message("Querying the endpoint with your key", "用你的密钥访问接口"),
+    "probe": message("Feature checklist", "功能清单"),
+}
 
 
 def network_skip(check_id: str, ctx: Context) -> Result | None:
     """A SKIP result when the network must not or need not be used, else None."""
+    check = _NETWORK_CHECKS.get(check_id, Message.same(check_id))
     if ctx.offline:
-        return Result(check_id, SKIP, _SKIPPED_OFFLINE)
+        return Result(check_id, SKIP, _SKIPPED_OFFLINE.format(check=check))
     if ctx.endpoint() is None:
-        return Result(check_id, SKIP, _NOTHING_TO_REACH)
+        return Result(check_id, SKIP, _NOTHING_TO_REACH.format(check=check))
     return None
 
 
