@@ -122,7 +122,7 @@ def json_object(prompt: Prompt, answer: str) -> dict[str, Any]:
         return {
             "current_time": now.isoformat(timespec="seconds"),
             "timezone": now.tzname() or "local",
-            "source": "offline simulator clock",
+            "source": "离线模拟器的时钟" if prompt.language == "zh" else "offline simulator clock",
         }
     keys = [k for k in _NAMED_KEY.findall(prompt.all_text) if k.lower() != "json"]
     if keys:
