@@ -122,12 +122,13 @@ def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -
 def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     model, prompt, opts = _parse(body, extra_models)
     plan = reasoning.plan_chat(model, body, prompt.all_text)
-    outcomes = toolwire.chat_outcomes(opts, prompt, body) or [
+    key, tools_key = common.body_ids(body, "chat", "chat-tools")
+    outcomes = toolwire.chat_outcomes(opts, prompt, tools_key) or [
         common.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=plan.visible_limit(opts["limit"]))
         for i in range(opts["n"])
     ]
     outcomes = [steering.apply_bans(o, body) for o in outcomes]
-    ident = "chatcmpl-" + common.request_id("chat", body)
+    ident = "chatcmpl-" + key
     usage = _usage(prompt, outcomes, tools.prompt_tokens(opts["tools"]))
     reasoning.charge_chat(usage, plan.used(opts["limit"]) * opts["n"])
     top, salt = opts["top_logprobs"], model + "\x1f" + prompt.all_text  # logprobs: the same streamed or not

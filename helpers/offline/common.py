@@ -23,7 +23,18 @@ CREATED = 1767225600
 
 def request_id(*parts: object) -> str:
     """A short id derived from the request, stable across runs."""
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:24]
+    return _digest(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def body_ids(body: dict, *tags: str) -> tuple[str, ...]:
+    """``request_id(tag, body)`` for each tag, serializing the body once (not once per id)."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    # json.dumps([tag, body]) is exactly "[" + dumps(tag) + ", " + dumps(body) + "]".
+    return tuple(_digest(f"[{json.dumps(tag, ensure_ascii=False)}, {canonical}]") for tag in tags)
+
+
+def _digest(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
 
 def check_unknown(body: dict, kind: str) -> None:

@@ -113,7 +113,8 @@ def _part(outcome: Outcome, done: bool) -> dict:
     return {"type": "output_text", "text": (outcome.text or "") if done else "", "annotations": [], "logprobs": []}
 
 
-def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome | None, usage: dict | None) -> dict:
+def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, usage: dict, tools_echo: list[dict]) -> dict:
+    """The finished response (``_in_progress`` derives the streamed start from it)."""
     spec = body.get("text") or {}
     response = {
         "id": ident,
@@ -135,17 +136,24 @@ def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome 
         "usage": usage,
         "metadata": body.get("metadata") or {},
     }
-    response.update(toolwire.response_fields(body))
-    if outcome is not None:
-        truncated = outcome.finish == "length"
-        response["status"] = "incomplete" if truncated else "completed"
-        if truncated:
-            response["incomplete_details"] = {"reason": "max_output_tokens"}
-        else:
-            response["completed_at"] = CREATED
-        response["output"] = toolwire.output_items(outcome, msg_id) or [_message(msg_id, outcome, "incomplete" if truncated else "completed")]
+    response.update(toolwire.response_fields(body, tools_echo))
+    truncated = outcome.finish == "length"
+    response["status"] = "incomplete" if truncated else "completed"
+    if truncated:
+        response["incomplete_details"] = {"reason": "max_output_tokens"}
+    else:
+        response["completed_at"] = CREATED
+    response["output"] = toolwire.output_items(outcome, msg_id) or [_message(msg_id, outcome, "incomplete" if truncated else "completed")]
     params.echo(response, body, "responses")
     return response
+
+
+def _in_progress(final: dict) -> dict:
+    """``final`` as the ``response.created``/``in_progress`` events show it: the same keys in the
+    same order, without output, usage or ``completed_at`` yet."""
+    start = {k: v for k, v in final.items() if k != "completed_at"}
+    start.update(status="in_progress", incomplete_details=None, output=[], usage=None)
+    return start
 
 
 def _message(msg_id: str, outcome: Outcome | None, status: str) -> dict:
@@ -157,33 +165,32 @@ def handle(body: dict, extra_models: frozenset[str], store: state.ResponseStore 
     state.check_request(body)
     history = state.previous_context(body, store)
     model, prompt, opts = _parse(state.with_history(body, history), extra_models)
-    key = common.request_id("responses", body)
+    key, tools_key = common.body_ids(body, "responses", "responses-tools")
     extras = build_extras(key, model, body, prompt, opts["limit"])
-    outcome = toolwire.responses_outcome(opts, prompt, body) or common.generate(
+    outcome = toolwire.responses_outcome(opts, prompt, tools_key) or common.generate(
         prompt, opts["format"], seed=None, index=0, stop=[], limit=extras.plan.visible_limit(opts["limit"]))
     ident, msg_id = "resp_" + key, "msg_" + key
     usage = _usage(prompt, outcome, tools.prompt_tokens(opts["tools"]))
     reasoning.charge_responses(usage, extras.plan.used(opts["limit"]))
-    final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage))
+    final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage, opts["tools"].echo))
     state.remember(store, body, final, history)
     if opts["stream"]:
-        return StreamReply(_events(ident, msg_id, model, body, outcome, usage, extras), named=True)
+        return StreamReply(_events(msg_id, outcome, final, extras), named=True)
     return JsonReply(200, final, tokens=usage["output_tokens"])
 
 
-def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, usage: dict, extras: Extras) -> Iterator[tuple[dict, bool]]:
+def _events(msg_id: str, outcome: Outcome, final: dict, extras: Extras) -> Iterator[tuple[dict, bool]]:
     counter = iter(range(1_000_000))
 
     def event(kind: str, **fields: Any) -> dict:
         return {"type": kind, "sequence_number": next(counter), **fields}
 
-    start = extras.decorate(_response(ident, msg_id, model, body, None, None))
+    start = _in_progress(final)
     yield event("response.created", response=start), False
     yield event("response.in_progress", response=start), False
     yield from extras.prefix_events(event)
     at = extras.offset
     if tools.is_call(outcome):
-        final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage))
         yield from toolwire.response_events(event, final, first=at)
         return
     where = {"item_id": msg_id, "output_index": at, "content_index": 0}
@@ -196,7 +203,6 @@ def _events(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome, u
         for piece, logprobs in extras.pieces(outcome.text or ""):
             yield event("response.output_text.delta", delta=piece, logprobs=logprobs, **where), True
         yield event("response.output_text.done", text=outcome.text or "", logprobs=extras.done_logprobs(outcome.text or ""), **where), False
-    final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage))
     yield event("response.content_part.done", part=final["output"][at]["content"][0], **where), False
     yield event("response.output_item.done", output_index=at, item=final["output"][at]), False
     done = "response.incomplete" if final["status"] == "incomplete" else "response.completed"

@@ -12,23 +12,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import common, text, toolspec
+from . import common, text
 from .common import Outcome
 from .tools import Session, ToolOutcome, decide
 
 
-def chat_outcomes(opts: dict, prompt: text.Prompt, body: dict) -> list[Outcome] | None:
-    """One tool-aware outcome per choice, or None when the plain reply applies."""
+def chat_outcomes(opts: dict, prompt: text.Prompt, key: str) -> list[Outcome] | None:
+    """One tool-aware outcome per choice, or None when the plain reply applies.
+
+    ``key`` is ``common.request_id("chat-tools", body)`` (the call ids derive from it)."""
     session: Session = opts["tools"]
-    key = common.request_id("chat-tools", body)
     outcomes = [decide(session, prompt, opts["format"], limit=opts["limit"], stop=opts["stop"], key=key, index=i)
                 for i in range(opts["n"])]
     return None if any(o is None for o in outcomes) else outcomes  # type: ignore[return-value]
 
 
-def responses_outcome(opts: dict, prompt: text.Prompt, body: dict) -> Outcome | None:
-    return decide(opts["tools"], prompt, opts["format"], limit=opts["limit"], stop=[],
-                  key=common.request_id("responses-tools", body))
+def responses_outcome(opts: dict, prompt: text.Prompt, key: str) -> Outcome | None:
+    """``key`` is ``common.request_id("responses-tools", body)`` (the call ids derive from it)."""
+    return decide(opts["tools"], prompt, opts["format"], limit=opts["limit"], stop=[], key=key)
 
 
 # --- Chat Completions --------------------------------------------------------------------------
@@ -96,10 +97,10 @@ def response_events(event: Callable[..., dict], final: dict, first: int = 0) -> 
     yield event(done, response=final), False
 
 
-def response_fields(body: dict) -> dict[str, Any]:
-    """What a response echoes about tools: normalized ``tools``, ``tool_choice``,
-    ``parallel_tool_calls`` and (when sent) ``max_tool_calls``."""
-    _, echo = toolspec.responses_plan(body, body.get("max_tool_calls"))
+def response_fields(body: dict, echo: list[dict]) -> dict[str, Any]:
+    """What a response echoes about tools: normalized ``tools`` (``echo``, normalized once per
+    request by ``tools.responses_session``), ``tool_choice``, ``parallel_tool_calls`` and (when
+    sent) ``max_tool_calls``."""
     fields: dict[str, Any] = {
         "parallel_tool_calls": body.get("parallel_tool_calls") is not False,
         "tool_choice": body.get("tool_choice") if body.get("tool_choice") is not None else "auto",
