@@ -54,14 +54,18 @@ def check_model(body: dict, extra_models: frozenset[str]) -> str:
 
 
 def configured_models() -> frozenset[str]:
-    """Models named in this process's configuration (served even if the SDK lacks them)."""
+    """Models named in this process's configuration (served even if the SDK lacks them).
+
+    Read once per server, at its start: the server adds them to the ``extra_models`` it hands
+    to the endpoints."""
     names = (os.environ.get("OPENAI_MODEL"), os.environ.get("OPENAI_VISION_MODEL"))
     # A retired model stays retired even when configured: the learner must see its 404.
     return frozenset(n.strip() for n in names if n and n.strip() and not model_table.is_retired(n.strip()))
 
 
 def model_available(model: str, extra_models: frozenset[str]) -> bool:
-    if model in extra_models or model in configured_models():
+    """``extra_models``: the server's extra and configured models (served whatever the SDK says)."""
+    if model in extra_models:
         return True
     if model in model_table.sdk_unsupported() or model_table.is_retired(model):
         return False

@@ -18,7 +18,7 @@ def _model(name: str) -> dict:
 
 
 def listing(extra_models: frozenset[str]) -> JsonReply:
-    names = set(model_table.current_models()) | set(embeddings.MODELS) | extra_models | common.configured_models()
+    names = set(model_table.current_models()) | set(embeddings.MODELS) | extra_models
     return JsonReply(200, {"object": "list", "data": [_model(n) for n in sorted(names)]})
 
 

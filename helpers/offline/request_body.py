@@ -22,6 +22,8 @@ from . import errors
 # A \uD800-\uDFFF escape: the only way a JSON text can carry a surrogate. Cheap pre-filter
 # (a body without one needs no further check); a proper pair of them is valid.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+# A surrogate code point left in a decoded string (the decoder joins a proper pair into one).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Arrays and objects inside each other, at most (a JSON Schema nested 10 levels uses about 25).
 MAX_DEPTH = 256
 
@@ -72,11 +74,19 @@ def _depth(value: Any) -> int:
 
 
 def _is_unicode(body: dict[str, Any]) -> bool:
-    """False when a decoded string holds a lone surrogate (it cannot be encoded as UTF-8)."""
-    try:
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
+    """False when a decoded string (key or value) holds a lone surrogate (it cannot be encoded as
+    UTF-8). Looks at the strings themselves, skipping ASCII ones, instead of re-encoding the body."""
+    stack: list[Any] = [body]
+    while stack:
+        item = stack.pop()
+        if type(item) is str:
+            if not item.isascii() and _SURROGATE.search(item):
+                return False
+        elif type(item) is dict:
+            stack.extend(item)
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
     return True
 
 

@@ -165,7 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, method: str, raw: bytes) -> JsonReply | StreamReply:
         url = urlsplit(self.path)
         path = url.path.rstrip("/")
-        extra = self.server.extra_models
+        extra = self.server.served_models
         profile = profiles.for_request(self.headers.get(profiles.HEADER), self.server.profile)
         profiles.screen_path(profile, method, path)
         if method == "GET" and path == "/v1/models":
@@ -281,6 +281,14 @@ class _Server(ThreadingHTTPServer):
             "/v1/embeddings": embeddings.handle,
         }
         super().__init__(address, _Handler)
+
+    @functools.cached_property
+    def served_models(self) -> frozenset[str]:
+        """The extra models and the configured ones (``OPENAI_MODEL``...): what the endpoints get.
+
+        Read once, at the first request rather than in ``__init__``: the test suite's conftest
+        sets ``OPENAI_MODEL`` just after it starts its simulator."""
+        return self.extra_models | common.configured_models()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Garbage on the socket or a vanished client: drop that connection quietly.
