@@ -56,8 +56,8 @@ def check_model(body: dict, extra_models: frozenset[str]) -> str:
 def configured_models() -> frozenset[str]:
     """Models named in this process's configuration (served even if the SDK lacks them).
 
-    Read once per server, at its start: the server adds them to the ``extra_models`` it hands
-    to the endpoints."""
+    Read once per server, at its first request: the server adds them to the ``extra_models`` it
+    hands to the endpoints."""
     names = (os.environ.get("OPENAI_MODEL"), os.environ.get("OPENAI_VISION_MODEL"))
     # A retired model stays retired even when configured: the learner must see its 404.
     return frozenset(n.strip() for n in names if n and n.strip() and not model_table.is_retired(n.strip()))
