@@ -16,8 +16,8 @@ import pytest
 
 import helpers
 import tasks
-from helpers import client as client_module
 from helpers import config
+from tests.settings_support import clean  # noqa: F401  (autouse: each test starts with nothing configured)
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJ = "sk-" + "proj-"
@@ -29,18 +29,6 @@ VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_PROVIDER",
     "DEEPSEEK_API_KEY", "OPENAI_MODEL", "OPENAI_VISION_MODEL", "KIT_SIMULATOR_PROFILE", "KIT_LANG",
 )
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty folder as cwd, nothing configured; all undone afterwards."""
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES:
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-    monkeypatch.setattr(client_module, "_SETTINGS", None)
-    assert config.find_env_file() is None
-    return tmp_path
 
 
 ENVIRONMENTS = {

@@ -21,6 +21,7 @@ import pytest
 from helpers import config, doctor, plots, tokens
 from helpers.doctor import FAIL, OK, SKIP, WARN, checks_network, checks_python
 from helpers.offline import Simulator
+from tests.settings_support import clean  # noqa: F401  (autouse: each test starts with nothing configured)
 
 ROOT = Path(__file__).resolve().parents[1]
 # Key-like values are built at run time from pieces: no key-like literal sits in this file.
@@ -36,19 +37,8 @@ VARIABLES = (
     "DEEPSEEK_API_KEY", "DASHSCOPE_API_KEY", "MOONSHOT_API_KEY", "ZHIPUAI_API_KEY", "SILICONFLOW_API_KEY",
     "OPENROUTER_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_RESOURCE",
 )
-PROXIES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy", "NO_PROXY", "no_proxy")
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty folder as cwd and nothing configured; the sealed proxies stay unless a test changes them."""
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES + PROXIES:
-        monkeypatch.setenv(name, os.environ.get(name, ""))  # records the original state for restoring
-    for name in VARIABLES:
-        monkeypatch.delenv(name)
-    assert config.find_env_file() is None, "a stray .env above the temporary folder would skew these tests"
-    return tmp_path
+#: The sealed proxies stay unless a test changes them (the shared ``clean`` fixture restores them).
+RECORDED = PROXIES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy", "NO_PROXY", "no_proxy")
 
 
 def setenv(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
