@@ -283,8 +283,7 @@ def cmd_browser_test(extra):
             "the system browser.)".format(browser)
         )
     # Refresh docs/images/playground.png (plain `test` only writes it when it is missing).
-    os.environ["KIT_UPDATE_SCREENSHOT"] = "1"
-    return run_tool([venv_python(), "-m", "pytest", BROWSER_TEST_DIR] + extra)
+    return run_tool([venv_python(), "-m", "pytest", BROWSER_TEST_DIR, "--update-screenshot"] + extra)
 
 
 def cmd_outputs(extra):
