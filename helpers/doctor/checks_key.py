@@ -11,7 +11,7 @@ from ..key_rules import prefix_problem
 from ..keys import key_belongs_elsewhere, key_problems, mask_key, unquote_key
 from ..messages import Message, message
 from ..providers import PRESETS
-from ..urls import host
+from ..urls import host, preset_on_host
 from .context import Context, show_path
 from .report import FAIL, OK, SKIP, WARN, Issues, Result, join, verbatim
 
@@ -119,8 +119,7 @@ def check_key_provider(ctx: Context) -> Result:
     url = ctx.endpoint()
     if value is None or url is None:
         return Result("key_provider", SKIP, _NO_PAIR)
-    by_host = {host(p.base_url): p for p in PRESETS.values() if "{" not in p.base_url}
-    endpoint = by_host.get(host(url))
+    endpoint = preset_on_host(host(url), PRESETS)
     elsewhere = key_belongs_elsewhere(value, endpoint.id) if endpoint is not None else None
     if endpoint is None or elsewhere is None:
         return Result("key_provider", OK, _MATCHING)
