@@ -38,8 +38,8 @@ from urllib.parse import urlsplit
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line
-from .key_rules import implausible_key, missing_key, no_key_note, offline_instead
-from .keys import contains_key, is_openai_key, key_note, mask_key, redact, source_label, unsendable_key
+from .key_rules import key_notes, missing_key, no_key_note, offline_instead
+from .keys import contains_key, is_openai_key, mask_key, redact, source_label, unsendable_key
 from . import messages
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
@@ -249,8 +249,7 @@ def resolve(
     variable = key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY"
     notes.extend(note for note in (
         lost_key_line(env_file) if file_values is env_file.values else None,
-        key_note(key.value, variable) if mode != OFFLINE else None,
-        implausible_key(key.value, variable, base_url or DEFAULT_BASE_URL) if mode != OFFLINE else None,
+        *(key_notes(key.value, variable, base_url or DEFAULT_BASE_URL) if mode != OFFLINE else ()),
         base_url_note(base_url),
     ) if note)
     notes.extend(_name_notes(env))
