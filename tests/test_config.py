@@ -17,6 +17,7 @@ import pytest
 import helpers
 import tasks
 from helpers import config
+from helpers.offline import OFFLINE_KEY
 from tests.settings_support import clean  # noqa: F401  (autouse: each test starts with nothing configured)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,9 +107,9 @@ def test_apply_environ_writes_what_resolve_decided(monkeypatch: pytest.MonkeyPat
 def test_the_key_is_chosen_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.resolve({"OPENAI_BASE_URL": OLLAMA}, {}).outgoing_key == config.NO_KEY
     assert config.resolve({"OPENAI_API_KEY": KEY}, {}).outgoing_key == KEY
-    assert config.resolve({"OPENAI_API_KEY": KEY, "KIT_OFFLINE": "1"}, {}).outgoing_key == config.OFFLINE_KEY
+    assert config.resolve({"OPENAI_API_KEY": KEY, "KIT_OFFLINE": "1"}, {}).outgoing_key == OFFLINE_KEY
     client = helpers.get_client(quiet=True)
-    assert client.api_key == helpers.settings().outgoing_key == config.OFFLINE_KEY
+    assert client.api_key == helpers.settings().outgoing_key == OFFLINE_KEY
 
 
 def test_an_unsendable_key_is_decided_before_any_request() -> None:

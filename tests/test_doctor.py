@@ -119,6 +119,22 @@ def test_env_file_utf16_and_unclosed_quote(tmp_path: Path) -> None:
     assert result.status == FAIL and "line 2" in result.summary.en and "第 2 行" in result.summary.zh
 
 
+def test_env_file_the_kit_ignores_is_a_failure_whatever_its_encoding(tmp_path: Path) -> None:
+    # GBK (a Chinese Windows default) is not UTF-8: get_client() ignores the file, so the doctor must not say "Using".
+    (tmp_path / ".env").write_bytes(f"# 密钥\nOPENAI_API_KEY={KEY}\n".encode("gbk"))
+    assert config.load_settings().api_key is None
+    result = check("env_file")
+    assert result.status == FAIL and "not UTF-8" in result.summary.en and "UTF-8" in result.fix.en
+
+
+def test_preset_key_from_colab_secrets_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = {"DEEPSEEK_API_KEY": HEX_KEY}
+    monkeypatch.setattr(config, "colab_secret", secrets.get)
+    setenv(monkeypatch, KIT_PROVIDER="deepseek")
+    result = check("key_source")
+    assert result.status == OK and "DEEPSEEK_API_KEY" in result.summary.en and "Colab" in result.summary.en
+
+
 @pytest.mark.parametrize("name", [".env.txt", "env"])
 def test_misnamed_env_file(tmp_path: Path, name: str) -> None:
     write_env(tmp_path, f"OPENAI_API_KEY={KEY}\n", name)

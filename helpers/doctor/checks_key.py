@@ -10,6 +10,7 @@ from .. import config
 from ..key_rules import prefix_problem
 from ..keys import key_belongs_elsewhere, key_problems, mask_key, unquote_key
 from ..messages import Message, message
+from ..offline import OFFLINE_KEY
 from ..providers import PRESETS
 from ..urls import host, preset_on_host
 from .context import Context, show_path
@@ -67,7 +68,7 @@ def check_key_source(ctx: Context) -> Result:
     if value is None:
         return _no_key(ctx, var) or Result("key_source", SKIP, _NOT_LOADED)
     masked = mask_key(value)
-    if value.strip() == config.OFFLINE_KEY:
+    if value.strip() == OFFLINE_KEY:
         return Result("key_source", OK, _STAND_IN.format(var=var))
     if settings.api_key is None and settings.mode != config.OFFLINE:
         return Result("key_source", WARN, _NOT_SENT.format(var=var, masked=masked), _NOT_SENT_FIX)
