@@ -73,6 +73,7 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 
 from tools import installer, lab_settings, venv_setup, workspace  # noqa: E402
+from tools.errors import TaskError  # noqa: E402
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 VENV = os.path.join(ROOT, ".venv")
@@ -84,14 +85,6 @@ WORKSPACE = os.path.join(ROOT, "my-notebooks")
 install_lab_settings = lab_settings.install_lab_settings
 BROWSER_TEST_DIR = os.path.join("tests", "browser")
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-
-
-class TaskError(Exception):
-    """A step failed; the message says what to do. Carries the exit code."""
-
-    def __init__(self, message, code=1):
-        Exception.__init__(self, message)
-        self.code = code
 
 
 def say(message):
@@ -189,11 +182,8 @@ def setup(dev=False):
     create_venv()
     tool = installer.Installer(python=venv_python(), env=installer.installer_env(child_env()),
                                log_path=INSTALL_LOG, say=say)
-    try:
-        installed = venv_setup.install_layers(tool, ROOT, VENV, dev, say, os.environ)
-        venv_setup.setup_lab_settings(VENV, os.environ.get("KIT_LAB_LANGUAGE", ""), say)
-    except venv_setup.SetupError as exc:
-        raise TaskError(str(exc), exc.code)
+    installed = venv_setup.install_layers(tool, ROOT, VENV, dev, say, os.environ)
+    venv_setup.setup_lab_settings(VENV, os.environ.get("KIT_LAB_LANGUAGE", ""), say)
     if installed:
         say("setup: done in {0:.1f} s with {1} (log: {2})".format(
             time.monotonic() - started, tool.name, os.path.relpath(INSTALL_LOG, ROOT)))
@@ -293,8 +283,7 @@ def cmd_browser_test(extra):
             "the system browser.)".format(browser)
         )
     # Refresh docs/images/playground.png (plain `test` only writes it when it is missing).
-    os.environ["KIT_UPDATE_SCREENSHOT"] = "1"
-    return run_tool([venv_python(), "-m", "pytest", BROWSER_TEST_DIR] + extra)
+    return run_tool([venv_python(), "-m", "pytest", BROWSER_TEST_DIR, "--update-screenshot"] + extra)
 
 
 def cmd_outputs(extra):

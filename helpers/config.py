@@ -38,8 +38,8 @@ from urllib.parse import urlsplit
 
 from . import models
 from .envfile import EnvFile, colab_secret, find_env_file, load_env_file, lost_key_line
-from .key_rules import implausible_key, missing_key, no_key_note, offline_instead
-from .keys import contains_key, is_openai_key, key_note, mask_key, redact, source_label, unsendable_key
+from .key_rules import key_notes, missing_key, no_key_note, offline_instead
+from .keys import contains_key, is_openai_key, mask_key, redact, source_label, unsendable_key
 from . import messages
 from .messages import Message, message
 from .providers import Preset, choose_preset, settle_preset, vision_for
@@ -130,11 +130,26 @@ class Settings:
         return mask_key(self.api_key)
 
     @property
+    def key_variable(self) -> str:
+        """The variable the key was read from: the preset's (``DEEPSEEK_API_KEY``...), else OPENAI_API_KEY."""
+        return key_variable(self.key_source)
+
+    @property
+    def key_origin(self) -> str:
+        """Where the key came from: ``environment``, ``.env``, ``Colab Secrets`` or ``none``."""
+        return self.key_source.split(", ")[-1]
+
+    @property
     def outgoing_key(self) -> str:
         """The key requests carry: the simulator's in offline mode, a placeholder when a compatible endpoint has none."""
         if self.mode == OFFLINE:
             return _offline_key()
         return self.api_key or NO_KEY
+
+
+def key_variable(key_source: str) -> str:
+    """The variable named in a key source (``DEEPSEEK_API_KEY, .env`` -> ``DEEPSEEK_API_KEY``), else OPENAI_API_KEY."""
+    return key_source.split(", ")[0] if ", " in key_source else "OPENAI_API_KEY"
 
 
 def _offline_key() -> str:
@@ -149,8 +164,8 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _merged(environ: Mapping[str, str], file_values: Mapping[str, str | None]) -> dict[str, str]:
-    """The environment with ``.env`` beneath it (the environment wins; blank counts as unset)."""
+def merged(environ: Mapping[str, str], file_values: Mapping[str, str | None]) -> dict[str, str]:
+    """The environment with ``.env`` beneath it (the environment wins; blank counts as unset), values as written."""
     merged = {name: value for name, value in file_values.items() if value is not None}
     merged.update({name: value for name, value in environ.items() if _clean(value) or name not in merged})
     return merged
@@ -201,7 +216,7 @@ def resolve(
     changes: dict[str, str | None] = {
         name: value for name, value in file_values.items() if value is not None and not _clean(environ.get(name))
     }
-    env = _merged(environ, file_values)
+    env = merged(environ, file_values)
     for name in NOT_FOR_KEYS:
         if env.get(name) and contains_key(env[name]):
             notes.append(WRONG_PLACE.format(name=name, masked=redact(env[name])))
@@ -246,11 +261,10 @@ def resolve(
     model = _clean(env.get("OPENAI_MODEL")) or (preset.text_model if preset else models.DEFAULT_MODEL)
     vision = _clean(env.get("OPENAI_VISION_MODEL")) or vision_for(preset, model, models.DEFAULT_VISION_MODEL, notes)
     notes.extend(_model_notes(model, vision))
-    variable = key.source.split(", ")[0] if ", " in key.source else "OPENAI_API_KEY"
+    variable = key_variable(key.source)
     notes.extend(note for note in (
         lost_key_line(env_file) if file_values is env_file.values else None,
-        key_note(key.value, variable) if mode != OFFLINE else None,
-        implausible_key(key.value, variable, base_url or DEFAULT_BASE_URL) if mode != OFFLINE else None,
+        *(key_notes(key.value, variable, base_url or DEFAULT_BASE_URL) if mode != OFFLINE else ()),
         base_url_note(base_url),
     ) if note)
     notes.extend(_name_notes(env))
@@ -397,13 +411,6 @@ def apply_environ(settings: Settings) -> None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
-
-
-def __getattr__(name: str) -> object:
-    """``OFFLINE_KEY``, imported from the simulator only when asked for (live mode loads no simulator module)."""
-    if name == "OFFLINE_KEY":
-        return _offline_key()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:

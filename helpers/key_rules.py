@@ -24,6 +24,8 @@ from .urls import host, is_local, unquote, with_scheme
 if TYPE_CHECKING:
     from .providers import Preset
 
+#: Kinds of :func:`helpers.keys.key_problems` that make a key implausible rather than mistyped.
+IMPLAUSIBLE = ("placeholder", "too_short")
 #: The prefix every key of a host has (only hosts whose format is certain).
 PREFIXES = {"api.openai.com": "sk-"}
 
@@ -77,16 +79,16 @@ def prefix_problem(key: str, base_url: str | None) -> KeyProblem | None:
     return KeyProblem(FAIL, problem, _PREFIX_FIX, "prefix")
 
 
-def implausible_key(key: str | None, variable: str, base_url: str | None) -> Message | None:
-    """The banner note for a key that cannot be right (placeholder, too short, wrong prefix), else None.
+def key_notes(key: str | None, variable: str, base_url: str | None) -> list[Message]:
+    """The banner notes for a key (at most two; none for a plausible key or no key).
 
-    Quotes, spaces and odd characters have their own note (:func:`helpers.keys.key_note`).
+    First how it is written (quotes, spaces, characters no key has), then why it cannot be right
+    (placeholder, too short, wrong prefix): the first problem of each, each with its fix.
     """
     if not key:
-        return None
-    found = [p for p in key_problems(key) if p.kind in ("placeholder", "too_short")]
-    found += [p for p in (prefix_problem(key, base_url),) if p is not None]
-    if not found:
-        return None
-    first = found[0]
-    return KEY_NOTE.format(variable=variable, problem=first.problem, fix=first.fix)
+        return []
+    found = key_problems(key)
+    written = [p for p in found if p.kind not in IMPLAUSIBLE]
+    implausible = [p for p in found if p.kind in IMPLAUSIBLE] + [p for p in (prefix_problem(key, base_url),) if p]
+    return [KEY_NOTE.format(variable=variable, problem=group[0].problem, fix=group[0].fix)
+            for group in (written, implausible) if group]

@@ -201,14 +201,6 @@ def _character_problems(key: str) -> list[KeyProblem]:
     return found
 
 
-def key_note(key: str | None, variable: str = "OPENAI_API_KEY") -> Message | None:
-    """The settings note for a key with characters no key has (quotes, spaces, full-width), else None."""
-    problems = [p for p in key_problems(key) if p.kind not in ("placeholder", "too_short")] if key else []
-    if not problems:
-        return None
-    return KEY_NOTE.format(variable=variable, problem=problems[0].problem, fix=problems[0].fix)
-
-
 #: The places a key is read from (``Settings.key_source`` names them in English).
 SOURCE_LABELS = {"environment": message("environment", "环境变量"), ".env": message(".env", ".env 文件"),
                  "Colab Secrets": message("Colab Secrets", "Colab 密钥（Secrets）")}

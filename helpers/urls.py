@@ -147,6 +147,11 @@ def base_url_note(url: str | None) -> Message | None:
     return BASE_URL_NOTE.format(url=url, problem=first.problem, fix=first.fix)
 
 
+def preset_on_host(name: str, presets: Mapping[str, Any]) -> Any | None:
+    """The preset (of ``presets``, e.g. ``providers.PRESETS``) whose fixed base URL is on host ``name``, else None."""
+    return next((p for p in presets.values() if "{" not in p.base_url and host(p.base_url) == name), None)
+
+
 def _path_problems(path: str, name: str, port: int | None, presets: Mapping[str, Any], found: list[UrlProblem]) -> str:
     """The path fixed (endpoint tails, doubled /v1, missing /v1, a preset's path); problems appended."""
     for tail in ENDPOINT_PATHS:
@@ -157,7 +162,7 @@ def _path_problems(path: str, name: str, port: int | None, presets: Mapping[str,
     while "/v1/v1" in path:
         path = path.replace("/v1/v1", "/v1")
         found.append(UrlProblem(FAIL, _TWICE, _TWICE_FIX, "twice"))
-    preset = next((p for p in presets.values() if "{" not in p.base_url and host(p.base_url) == name), None)
+    preset = preset_on_host(name, presets)
     if not path and (name == "api.openai.com" or port == OLLAMA_PORT):
         found.append(UrlProblem(FAIL, _NO_V1, _NO_V1_FIX, "v1"))
         return "/v1"

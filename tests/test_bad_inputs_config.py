@@ -11,8 +11,8 @@ import openai
 import pytest
 
 import helpers
-from helpers import client as client_module
 from helpers import config
+from tests.settings_support import clean  # noqa: F401  (autouse: each test starts with nothing configured)
 
 KEY = "sk-" + "proj-" + "Zq8" * 12 + "wxyz"
 VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL",
@@ -22,16 +22,6 @@ VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLIN
 def note_texts(settings: object) -> list[str]:
     """The settings' notes (Messages) as text in both languages."""
     return [note.render(("en", "zh")) for note in settings.notes]  # type: ignore[attr-defined]
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES:
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-    monkeypatch.setattr(client_module, "_SETTINGS", None)
-    return tmp_path
 
 
 def load(tmp_path, content: bytes, capsys) -> tuple[config.Settings, str]:

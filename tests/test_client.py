@@ -20,6 +20,7 @@ from helpers import client as client_module
 from helpers import config, models
 from helpers.offline import Simulator
 from helpers.offline import OFFLINE_KEY, is_loopback
+from tests.settings_support import clean  # noqa: F401  (autouse: each test starts with nothing configured)
 
 #: A fixed "today" so retirement notes do not depend on the real date.
 TODAY = dt.date(2026, 11, 27)
@@ -37,18 +38,9 @@ VARIABLES = (
 
 
 @pytest.fixture(autouse=True)
-def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty folder as cwd, nothing configured, a fixed today; all undone afterwards."""
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES:
-        # setenv first so monkeypatch records the original state (even "absent") and restores
-        # it, whatever load_dotenv() or get_client() write into os.environ later.
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fixed today for retirement warnings (the shared ``clean`` fixture does the rest)."""
     monkeypatch.setattr(models, "retirement_warning", functools.partial(models.retirement_warning, today=TODAY))
-    monkeypatch.setattr(client_module, "_SETTINGS", None)
-    assert config.find_env_file() is None, "a stray .env above the temporary folder would skew these tests"
-    return tmp_path
 
 
 def setenv(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:

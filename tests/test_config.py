@@ -16,8 +16,9 @@ import pytest
 
 import helpers
 import tasks
-from helpers import client as client_module
 from helpers import config
+from helpers.offline import OFFLINE_KEY
+from tests.settings_support import clean  # noqa: F401  (autouse: each test starts with nothing configured)
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJ = "sk-" + "proj-"
@@ -29,18 +30,6 @@ VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_PROVIDER",
     "DEEPSEEK_API_KEY", "OPENAI_MODEL", "OPENAI_VISION_MODEL", "KIT_SIMULATOR_PROFILE", "KIT_LANG",
 )
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty folder as cwd, nothing configured; all undone afterwards."""
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES:
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-    monkeypatch.setattr(client_module, "_SETTINGS", None)
-    assert config.find_env_file() is None
-    return tmp_path
 
 
 ENVIRONMENTS = {
@@ -118,9 +107,9 @@ def test_apply_environ_writes_what_resolve_decided(monkeypatch: pytest.MonkeyPat
 def test_the_key_is_chosen_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.resolve({"OPENAI_BASE_URL": OLLAMA}, {}).outgoing_key == config.NO_KEY
     assert config.resolve({"OPENAI_API_KEY": KEY}, {}).outgoing_key == KEY
-    assert config.resolve({"OPENAI_API_KEY": KEY, "KIT_OFFLINE": "1"}, {}).outgoing_key == config.OFFLINE_KEY
+    assert config.resolve({"OPENAI_API_KEY": KEY, "KIT_OFFLINE": "1"}, {}).outgoing_key == OFFLINE_KEY
     client = helpers.get_client(quiet=True)
-    assert client.api_key == helpers.settings().outgoing_key == config.OFFLINE_KEY
+    assert client.api_key == helpers.settings().outgoing_key == OFFLINE_KEY
 
 
 def test_an_unsendable_key_is_decided_before_any_request() -> None:

@@ -21,6 +21,7 @@ import pytest
 from helpers import config, doctor, plots, tokens
 from helpers.doctor import FAIL, OK, SKIP, WARN, checks_network, checks_python
 from helpers.offline import Simulator
+from tests.settings_support import clean  # noqa: F401  (autouse: each test starts with nothing configured)
 
 ROOT = Path(__file__).resolve().parents[1]
 # Key-like values are built at run time from pieces: no key-like literal sits in this file.
@@ -36,19 +37,8 @@ VARIABLES = (
     "DEEPSEEK_API_KEY", "DASHSCOPE_API_KEY", "MOONSHOT_API_KEY", "ZHIPUAI_API_KEY", "SILICONFLOW_API_KEY",
     "OPENROUTER_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_RESOURCE",
 )
-PROXIES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy", "NO_PROXY", "no_proxy")
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty folder as cwd and nothing configured; the sealed proxies stay unless a test changes them."""
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES + PROXIES:
-        monkeypatch.setenv(name, os.environ.get(name, ""))  # records the original state for restoring
-    for name in VARIABLES:
-        monkeypatch.delenv(name)
-    assert config.find_env_file() is None, "a stray .env above the temporary folder would skew these tests"
-    return tmp_path
+#: The sealed proxies stay unless a test changes them (the shared ``clean`` fixture restores them).
+RECORDED = PROXIES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy", "NO_PROXY", "no_proxy")
 
 
 def setenv(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
@@ -127,6 +117,22 @@ def test_env_file_utf16_and_unclosed_quote(tmp_path: Path) -> None:
     write_env(tmp_path, 'OPENAI_MODEL=gpt-5.4-mini\nOPENAI_API_KEY="' + KEY + "\n")
     result = check("env_file")
     assert result.status == FAIL and "line 2" in result.summary.en and "第 2 行" in result.summary.zh
+
+
+def test_env_file_the_kit_ignores_is_a_failure_whatever_its_encoding(tmp_path: Path) -> None:
+    # GBK (a Chinese Windows default) is not UTF-8: get_client() ignores the file, so the doctor must not say "Using".
+    (tmp_path / ".env").write_bytes(f"# 密钥\nOPENAI_API_KEY={KEY}\n".encode("gbk"))
+    assert config.load_settings().api_key is None
+    result = check("env_file")
+    assert result.status == FAIL and "not UTF-8" in result.summary.en and "UTF-8" in result.fix.en
+
+
+def test_preset_key_from_colab_secrets_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = {"DEEPSEEK_API_KEY": HEX_KEY}
+    monkeypatch.setattr(config, "colab_secret", secrets.get)
+    setenv(monkeypatch, KIT_PROVIDER="deepseek")
+    result = check("key_source")
+    assert result.status == OK and "DEEPSEEK_API_KEY" in result.summary.en and "Colab" in result.summary.en
 
 
 @pytest.mark.parametrize("name", [".env.txt", "env"])

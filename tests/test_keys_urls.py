@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import keys, urls
+from helpers import key_rules, keys, urls
 from helpers.messages import EN, ZH
 
 PROJ = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
@@ -172,9 +172,13 @@ def test_proxy_for_follows_no_proxy() -> None:
 
 
 def test_settings_notes_for_a_key_and_a_base_url() -> None:
-    note = keys.key_note(f'"{PROJ}"', "DEEPSEEK_API_KEY")
-    assert note is not None and note.render(EN).startswith("DEEPSEEK_API_KEY: the key is wrapped in quotes")
-    assert keys.key_note(PROJ) is None and keys.key_note("your-key-here") is None and keys.key_note(None) is None
+    (note,) = key_rules.key_notes(f'"{PROJ}"', "DEEPSEEK_API_KEY", "https://api.deepseek.com")
+    assert note.render(EN).startswith("DEEPSEEK_API_KEY: the key is wrapped in quotes")
+    assert key_rules.key_notes(PROJ, "OPENAI_API_KEY", None) == key_rules.key_notes(None, "OPENAI_API_KEY", None) == []
+    (placeholder,) = key_rules.key_notes("your-key-here", "OPENAI_API_KEY", None)
+    assert "placeholder" in placeholder.render(EN)
+    quoted, implausible = key_rules.key_notes('"your-key-here"', "OPENAI_API_KEY", None)  # how it is written, then why
+    assert "quotes" in quoted.render(EN) and "placeholder" in implausible.render(EN)
     url_note = urls.base_url_note("127.0.0.1:8000/v1")
     assert url_note is not None and "write it as http://127.0.0.1:8000/v1" in url_note.render(EN)
     assert "请写成 http://127.0.0.1:8000/v1" in url_note.render(ZH)

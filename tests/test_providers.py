@@ -19,6 +19,7 @@ from helpers import client as client_module
 from helpers import config, providers
 from helpers.offline import PROFILES
 from helpers.providers import PRESETS, Preset, UnknownPreset, get_preset
+from tests.settings_support import clean  # noqa: F401  (autouse: each test starts with nothing configured)
 
 ROOT = Path(__file__).resolve().parents[1]
 # Key-like values are assembled at run time: no key-like literal sits in this file.
@@ -40,18 +41,6 @@ VARIABLES = (
 def note_texts(settings: object) -> list[str]:
     """The settings' notes (Messages) as text in both languages."""
     return [note.render(("en", "zh")) for note in settings.notes]  # type: ignore[attr-defined]
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty folder as cwd and nothing configured; every variable restored afterwards."""
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES:
-        monkeypatch.setenv(name, "")  # recorded, so monkeypatch restores whatever get_client writes
-        monkeypatch.delenv(name)
-    monkeypatch.setattr(client_module, "_SETTINGS", None)
-    assert config.find_env_file() is None
-    return tmp_path
 
 
 def load(monkeypatch: pytest.MonkeyPatch, **values: str) -> config.Settings:

@@ -18,19 +18,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tools import installer, lab_settings
+from tools.errors import TaskError
 
 LEARNER_FILES = ("requirements.txt", "pyproject.toml")
 DEV_FILES = ("requirements-dev.txt",)
 STAMP_NAME = ".kit-install-stamp"
 DEV_STAMP_NAME = ".kit-dev-stamp"
-
-
-class SetupError(Exception):
-    """A set-up step failed; the message says what to do. ``code`` is the exit code."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def requirements_hash(root: str, names: Sequence[str]) -> str:
@@ -105,7 +98,7 @@ def install_layers(tool: installer.Installer, root: str, venv: str, dev: bool,
         try:
             tool.install(layer.args, layer.what, count)
         except installer.InstallError as exc:
-            raise SetupError(str(exc)) from exc
+            raise TaskError(str(exc)) from exc
         write_stamp(layer.stamp, layer.wanted)
     return [layer.what for layer in stale]
 
@@ -116,12 +109,12 @@ def setup_lab_settings(venv: str, language: str, say: Callable[[str], None] = pr
     try:
         wanted = lab_settings.lab_locale(language)
     except ValueError as exc:
-        raise SetupError(str(exc), 2) from exc
+        raise TaskError(str(exc), 2) from exc
     try:
         written = lab_settings.install_lab_settings(settings_dir, language)
         lab_settings.install_server_config(venv)
     except (OSError, ValueError) as exc:
-        raise SetupError(f"Could not install the kit's Jupyter settings from jupyter/: {exc}") from exc
+        raise TaskError(f"Could not install the kit's Jupyter settings from jupyter/: {exc}") from exc
     if written:
         how = "KIT_LAB_LANGUAGE" if language.strip() else "the system language; KIT_LAB_LANGUAGE=en or zh overrides it"
         say(f"setup: JupyterLab interface language {wanted} (from {how})")

@@ -11,6 +11,7 @@ from typing import Any
 from dotenv.parser import parse_stream
 
 from .. import config
+from ..envfile import NOT_UTF8
 from ..messages import Message, message
 from ..providers import PRESETS
 from .context import KEY_VAR, LEGACY_URL_VAR, REPO, URL_VAR, Context, show_path
@@ -19,7 +20,6 @@ from .report import FAIL, OK, SKIP, WARN, Issues, Result
 _NO_ENV = message("No .env found from {cwd} upward (the environment alone is used)",
                   "从 {cwd} 向上没有找到 .env（只使用环境变量）")
 _USING = message("Using {where}", "使用 {where}")
-_UTF16 = message("{where} is saved as UTF-16, which python-dotenv cannot read", "{where} 以 UTF-16 编码保存，python-dotenv 无法读取")
 _UTF16_FIX = message("save it again as UTF-8 (Notepad: Save as → Encoding: UTF-8)", "重新以 UTF-8 编码保存（记事本：另存为 → 编码选 UTF-8）")
 _BAD_LINE = message("{where} line {line} cannot be read (an unclosed quote?)", "{where} 第 {line} 行无法解析（引号没有闭合？）")
 _BAD_LINE_FIX = message("fix line {line}: NAME=value, quotes in pairs or none", "修改第 {line} 行：写成 NAME=value，引号要成对或干脆不用")
@@ -30,11 +30,10 @@ def check_env_file(ctx: Context) -> Result:
         return Result("env_file", OK, _NO_ENV.format(cwd=show_path(ctx.cwd)))
     where = show_path(ctx.env_file)
     issues = Issues()
-    data = ctx.env_file.read_bytes()
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:200]:
-        issues.add(FAIL, _UTF16.format(where=where), _UTF16_FIX)
+    if ctx.env.path is None:  # helpers.envfile ignored it, as get_client() does: not UTF-8 text
+        issues.add(FAIL, NOT_UTF8.format(name=where), _UTF16_FIX)
     else:
-        for binding in parse_stream(io.StringIO(data.decode("utf-8-sig", errors="replace"))):
+        for binding in parse_stream(io.StringIO(ctx.env.text)):
             if binding.error:
                 lost = KEY_VAR in binding.original.string or URL_VAR in binding.original.string
                 line = binding.original.line

@@ -10,8 +10,9 @@ from .. import config
 from ..key_rules import prefix_problem
 from ..keys import key_belongs_elsewhere, key_problems, mask_key, unquote_key
 from ..messages import Message, message
+from ..offline import OFFLINE_KEY
 from ..providers import PRESETS
-from ..urls import host
+from ..urls import host, preset_on_host
 from .context import Context, show_path
 from .report import FAIL, OK, SKIP, WARN, Issues, Result, join, verbatim
 
@@ -67,7 +68,7 @@ def check_key_source(ctx: Context) -> Result:
     if value is None:
         return _no_key(ctx, var) or Result("key_source", SKIP, _NOT_LOADED)
     masked = mask_key(value)
-    if value.strip() == config.OFFLINE_KEY:
+    if value.strip() == OFFLINE_KEY:
         return Result("key_source", OK, _STAND_IN.format(var=var))
     if settings.api_key is None and settings.mode != config.OFFLINE:
         return Result("key_source", WARN, _NOT_SENT.format(var=var, masked=masked), _NOT_SENT_FIX)
@@ -119,8 +120,7 @@ def check_key_provider(ctx: Context) -> Result:
     url = ctx.endpoint()
     if value is None or url is None:
         return Result("key_provider", SKIP, _NO_PAIR)
-    by_host = {host(p.base_url): p for p in PRESETS.values() if "{" not in p.base_url}
-    endpoint = by_host.get(host(url))
+    endpoint = preset_on_host(host(url), PRESETS)
     elsewhere = key_belongs_elsewhere(value, endpoint.id) if endpoint is not None else None
     if endpoint is None or elsewhere is None:
         return Result("key_provider", OK, _MATCHING)

@@ -10,16 +10,16 @@ import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .. import config
 from ..messages import Message, message
 from ..providers import PRESETS
 from ..urls import PROXY_VARS, host, is_local, mask_credentials, proxy_for, url_problems
 from .context import LEGACY_URL_VAR, URL_VAR, Context, show_path
-from .report import FAIL, OK, SKIP, WARN, Issues, Result, verbatim
+from .report import FAIL, OK, SKIP, WARN, Issues, Result
 
 #: Seconds for the quick TCP connect.
 CONNECT_TIMEOUT = 3.0
 
-_LEGACY_ONLY = message("{legacy} (in {origin}) is the old name: the SDK ignores it", "{legacy}（{origin}）是旧变量名，SDK 不再读取")
 _RENAME_TO = message("rename it to {name}", "改名为 {name}")
 _LEGACY_TOO = message("{legacy} is set too and is ignored ({name} wins)", "同时设置了 {legacy}，它会被忽略（以 {name} 为准）")
 _DELETE = message("delete {name}", "删掉 {name}")
@@ -27,16 +27,15 @@ _NO_ENDPOINT = message("Offline simulation: no endpoint to check", "离线模拟
 _URL_PROBLEM = message("{name} {url}: {problem}", "{name} {url} 有问题：{problem}")
 _ENDPOINT = message("Endpoint {url}", "接口地址 {url}")
 _SUGGESTED = message("{fix} → {name}={url}", "{fix}，改为 {name}={url}")
-_ORIGINS = {"environment": message("the environment", "环境变量"), ".env": verbatim(".env")}
 
 
 def _legacy_issues(ctx: Context, raw: str | None, issues: Issues) -> str | None:
     """Problems with OPENAI_API_BASE; the legacy value as written."""
-    legacy, origin = ctx.raw(LEGACY_URL_VAR)
+    legacy = ctx.raw(LEGACY_URL_VAR)[0]
     fields = {"legacy": LEGACY_URL_VAR, "name": URL_VAR}
-    if legacy is not None and raw is None:
-        issues.add(WARN, _LEGACY_ONLY.format(origin=_ORIGINS.get(origin, origin), **fields), _RENAME_TO.format(**fields))
-    elif legacy is not None and legacy.strip() != (raw or "").strip():
+    if config.LEGACY_BASE in getattr(ctx.settings, "notes", []):  # the settings use it: their note says so
+        issues.add(WARN, config.LEGACY_BASE, _RENAME_TO.format(**fields))
+    elif legacy is not None and raw is not None and legacy.strip() != raw.strip():
         issues.add(WARN, _LEGACY_TOO.format(**fields), _DELETE.format(name=LEGACY_URL_VAR))
     return legacy
 

@@ -1,7 +1,9 @@
 """What the checks look at, gathered once: the environment, the ``.env`` file, the settings.
 
-Gathering changes nothing in this process: ``.env`` is read, never loaded, and the settings
-come from the pure :func:`helpers.config.resolve`.
+Gathering changes nothing in this process: ``.env`` is read (by :mod:`helpers.envfile`, as
+``get_client()`` reads it), never loaded, and the settings come from the pure
+:func:`helpers.config.resolve`. The checks take config's decisions (which variable holds the
+key, which value wins) from here rather than deciding again.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ _NOT_LOADED = message("Settings could not be loaded ({error})", "无法加载设
 
 @dataclass
 class Context:
-    """The environment as it was, the ``.env`` values as written, and what the settings decided."""
+    """The environment as it was, the ``.env`` file as read, and what the settings decided."""
 
     environ: dict[str, str]
+    #: The ``.env`` in use (None: none found), even when it could not be read.
     env_file: Path | None
-    file_values: dict[str, str | None]
+    #: That file as :func:`helpers.envfile.load_env_file` read it (no path: ignored, with a note).
+    env: config.EnvFile
     settings: config.Settings | None
     settings_error: Message | None
     offline: bool
@@ -37,31 +41,30 @@ class Context:
     model_ids: list[str] | None = None
     endpoint_ok: bool = False
 
+    @property
+    def file_values(self) -> dict[str, str | None]:
+        """The ``.env`` values as written."""
+        return self.env.values
+
     def raw(self, name: str) -> tuple[str | None, str]:
         """A variable as written (quotes, spaces and all) and where it came from (environment, .env, none)."""
-        value = self.environ.get(name)
-        if value is not None and value.strip():
-            return value, "environment"
-        value = self.file_values.get(name)
-        if value is not None and value.strip():
-            return value, ".env"
-        return None, "none"
+        value = config.merged(self.environ, self.file_values).get(name)
+        if value is None or not value.strip():
+            return None, "none"
+        return value, "environment" if self.environ.get(name) == value else ".env"
 
     @property
     def preset(self) -> Any:
         return getattr(self.settings, "preset", None)
 
     def key_var(self) -> str:
-        """The variable the key is read from: the preset's (``DEEPSEEK_API_KEY``...) when set, else OPENAI_API_KEY."""
-        preset_var = getattr(self.preset, "key_env", "")
-        if preset_var and self.raw(preset_var)[0] is not None:
-            return str(preset_var)
-        return KEY_VAR
+        """The variable the settings read the key from: the preset's (``DEEPSEEK_API_KEY``...), else OPENAI_API_KEY."""
+        return self.settings.key_variable if self.settings is not None else KEY_VAR
 
     def key(self) -> tuple[str | None, str]:
         """The key as written and where it came from (Colab Secrets too)."""
         value, origin = self.raw(self.key_var())
-        if value is None and self.settings is not None and self.settings.key_source == "Colab Secrets":
+        if value is None and self.settings is not None and self.settings.key_origin == "Colab Secrets":
             return self.settings.api_key, "Colab Secrets"
         return value, origin
 
@@ -102,7 +105,7 @@ def gather(*, offline: bool = False, env_file: str | Path | None = None) -> Cont
     path = env_file_in_use(env_file)
     env = config.load_env_file(path) if path is not None else config.EnvFile()
     settings, error = _settings(environ, env)
-    return Context(environ, path, dict(env.values), settings, error, offline, Path.cwd())
+    return Context(environ, path, env, settings, error, offline, Path.cwd())
 
 
 def show_path(path: Path) -> str:

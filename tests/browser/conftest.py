@@ -99,6 +99,12 @@ def require_browser() -> None:
     pytest.skip(f"browser test skipped: {reason}")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-screenshot``, which ``make browser-test`` passes (registered when pytest is given this folder)."""
+    parser.addoption("--update-screenshot", action="store_true",
+                     help="write docs/images/playground.png even when it exists")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:

@@ -7,7 +7,7 @@ talks to the session's offline simulator (root ``conftest.py``).
 
 Fixtures (``lab``, ``browser``) and the skip rules are in this folder's ``conftest.py``.
 The screenshot the README shows, ``docs/images/playground.png``, is written when it is
-missing or when ``KIT_UPDATE_SCREENSHOT=1`` (``make browser-test`` sets it), so ``make
+missing or when pytest gets ``--update-screenshot`` (``make browser-test`` passes it), so ``make
 test`` never dirties the working tree. On failure a screenshot and the server log's tail
 go into the failure message's folder.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 import time
 import urllib.request
@@ -140,7 +139,7 @@ def _save_screenshot(png: bytes, target: Path) -> int:
     return len(buffer.getvalue())
 
 
-def test_playground_in_chinese_jupyterlab(lab: Lab, browser: Any) -> None:
+def test_playground_in_chinese_jupyterlab(lab: Lab, browser: Any, request: pytest.FixtureRequest) -> None:
     _require_playground(lab)
     started = time.monotonic()
     # The browser asks for English: the Chinese interface must come from the kit's settings.
@@ -204,7 +203,8 @@ def test_playground_in_chinese_jupyterlab(lab: Lab, browser: Any) -> None:
             png = page.screenshot(animations="disabled", caret="hide")
             size = _save_screenshot(png, lab.debug_dir / "playground.png")
             assert size < SCREENSHOT_MAX_BYTES, f"screenshot is {size} bytes"
-            if not SCREENSHOT.exists() or os.environ.get("KIT_UPDATE_SCREENSHOT", "").strip() == "1":
+            # default: a run not given tests/browser never registered the option
+            if not SCREENSHOT.exists() or request.config.getoption("--update-screenshot", default=False):
                 _save_screenshot(png, SCREENSHOT)
         print(f"\nbrowser test: learner's path {time.monotonic() - started:.1f} s ({steps.report()})")
     finally:
