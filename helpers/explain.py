@@ -117,7 +117,8 @@ SPEND_LIMIT_CODES = {"project_spend_limit_exceeded": _PROJECT, "organization_spe
 #: Error codes with which endpoints refuse a parameter or value they do not offer.
 FEATURE_CODES = frozenset({"unsupported_parameter", "unsupported_value", "unknown_parameter"})
 #: Parameters whose refused values are features (a JSON mode, an image part), not typos.
-_FEATURE_PARAMS = re.compile(r"(^|\.)(response_format|format)\.type$|\.content\[\d+\]\.type$")
+_IMAGE_PART = re.compile(r"\.content\[\d+\]\.type$")
+_FORMAT_TYPE = re.compile(r"(^|\.)(response_format|format)\.type$")
 #: The longest piece of a server's own message shown (an HTML page is never shown).
 MAX_SAID = 200
 _SDK_DIR = str(Path(openai.__file__).resolve().parent)
@@ -162,7 +163,8 @@ def _param(error: openai.APIStatusError) -> str:
 def _refuses_feature(error: openai.APIStatusError) -> bool:
     """A 400 that refuses a parameter or a feature value, as providers do for what they lack."""
     code = _code(error)
-    return code in FEATURE_CODES or (code == "invalid_value" and bool(_FEATURE_PARAMS.search(_param(error))))
+    param = _param(error)
+    return code in FEATURE_CODES or (code == "invalid_value" and bool(_IMAGE_PART.search(param) or _FORMAT_TYPE.search(param)))
 
 
 def _feature(error: openai.APIStatusError) -> Message:
@@ -170,9 +172,9 @@ def _feature(error: openai.APIStatusError) -> Message:
     if isinstance(error, openai.NotFoundError):
         return _RESPONSES_API
     param = _param(error) or "?"
-    if re.search(r"\.content\[\d+\]\.type$", param):
+    if _IMAGE_PART.search(param):
         return _IMAGE_INPUT.format(param=param)
-    if re.search(r"(^|\.)(response_format|format)\.type$", param):
+    if _FORMAT_TYPE.search(param):
         return _OUTPUT_FORMAT.format(param=param)
     return Message.same(param)
 
