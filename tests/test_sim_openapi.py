@@ -1,8 +1,8 @@
 """Raw simulator answers checked against the official OpenAPI description (when present).
 
 The description lives outside the repository (``shared/openai-openapi/openapi.json`` above
-the clone, or ``OPENAI_OPENAPI_JSON``); the tests fail when it is absent unless
-``KIT_ALLOW_NO_SPEC=1`` (see ``spec_support.py``). Nothing from it is copied here.
+the clone, or ``OPENAI_OPENAPI_JSON``); the tests skip when it is absent, and fail with
+``KIT_REQUIRE_SPEC=1`` (see ``spec_support.py``). Nothing from it is copied here.
 """
 
 from __future__ import annotations
