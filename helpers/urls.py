@@ -74,7 +74,7 @@ def host(url: str | None) -> str:
 def is_loopback(host_name: str) -> bool:
     """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1).
 
-    The one loopback test lives with the simulator (``helpers/offline/net.py``), imported
+    The one loopback test lives with the simulator (``helpers/offline/wire/net.py``), imported
     only when asked, so live mode loads no simulator module.
     """
     from .offline import is_loopback as simulator_is_loopback

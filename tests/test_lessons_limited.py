@@ -3,7 +3,7 @@
 Each lesson probes the endpoint right after its setup cell (``helpers.probe``); a cell that
 needs a missing capability prints why it is skipped or takes a fallback. Here the kernel's
 ``get_client()`` starts its own simulator impersonating a limited provider
-(``KIT_SIMULATOR_PROFILE``, see ``helpers/offline/profiles.py``) instead of using the
+(``KIT_SIMULATOR_PROFILE``, see ``helpers/offline/data/profiles.py``) instead of using the
 session's shared, full simulator; the dead proxy stays, so nothing leaves loopback.
 
 The stored outputs (full profile) are checked by nbval; this file checks the other paths.

@@ -1,4 +1,4 @@
-"""The simulator's impersonation profiles (``helpers/offline/profiles.py``).
+"""The simulator's impersonation profiles (``helpers/offline/data/profiles.py``).
 
 Each profile refuses exactly what it lacks, with the status and a message naming the
 feature; the default profile changes no byte. Loopback only.
@@ -20,7 +20,7 @@ from PIL import Image
 
 from helpers.models import DEFAULT_MODEL
 from helpers.offline import PROFILE_HEADER, PROFILES, Simulator
-from helpers.offline.profiles import UnknownProfile, get_profile
+from helpers.offline.data.profiles import UnknownProfile, get_profile
 
 KEY = "sk-test"
 PNG = Image.new("RGB", (8, 8), (30, 80, 220))

@@ -18,7 +18,7 @@ import pydantic
 import pytest
 
 from helpers import models as model_table
-from helpers.offline import vision
+from helpers.offline.behaviour import vision
 from helpers.tokens import count_message_tokens, count_tokens
 from test_sim_support import (
     EN_MARK, HAN, MODEL, VISION_MODEL, ZH_MARK, chat, check_chat_body, client, expect_error,
@@ -325,7 +325,7 @@ def test_schema_reply_without_a_count_and_within_bounds(client):
 
 
 def test_stated_count():
-    from helpers.offline.jsonout import stated_count
+    from helpers.offline.behaviour.jsonout import stated_count
 
     assert [stated_count(t) for t in ("Give me 5 short tips", "用两句话说明", "Explain in one sentence", "20 days")] == [5, 2, None, None]
 

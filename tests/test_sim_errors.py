@@ -9,7 +9,7 @@ import openai
 import pytest
 
 from helpers.offline import FAULT_HEADER, INVALID_KEY, Simulator
-from helpers.offline.errors import masked_key
+from helpers.offline.wire.errors import masked_key
 from test_sim_support import (
     MODEL, RATE_HEADERS, chat, client, error_of, expect_error, make_client, raw_post, user,
 )

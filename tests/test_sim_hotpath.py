@@ -12,7 +12,8 @@ import random
 
 import pytest
 
-from helpers.offline import Simulator, common, request_body
+from helpers.offline import Simulator
+from helpers.offline.wire import errors, ids, request_body
 from test_sim_support import MODEL, make_client, raw_post
 
 WEATHER = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
@@ -28,24 +29,24 @@ ASK = "What's the weather in Paris?"
 ])
 def test_body_ids_match_request_id(body):
     tags = ("chat", "chat-tools", "responses", "responses-tools")
-    assert common.body_ids(body, *tags) == tuple(common.request_id(tag, body) for tag in tags)
+    assert ids.body_ids(body, *tags) == tuple(ids.request_id(tag, body) for tag in tags)
 
 
 def test_chat_ids_derive_from_the_body(simulator):
     body = {"model": MODEL, "messages": [{"role": "user", "content": ASK}], "tools": [CHAT_TOOL]}
     reply = raw_post(simulator.base_url, "/chat/completions", body=body).json()
-    assert reply["id"] == "chatcmpl-" + common.request_id("chat", body)
+    assert reply["id"] == "chatcmpl-" + ids.request_id("chat", body)
     call = reply["choices"][0]["message"]["tool_calls"][0]
-    assert call["id"] == "call_" + common.request_id("tool-call", common.request_id("chat-tools", body), 0, 0)
+    assert call["id"] == "call_" + ids.request_id("tool-call", ids.request_id("chat-tools", body), 0, 0)
 
 
 def test_responses_ids_derive_from_the_body(simulator):
     body = {"model": MODEL, "input": ASK, "tools": [RESPONSES_TOOL], "store": False}
     reply = raw_post(simulator.base_url, "/responses", body=body).json()
-    assert reply["id"] == "resp_" + common.request_id("responses", body)
+    assert reply["id"] == "resp_" + ids.request_id("responses", body)
     call = reply["output"][0]
     assert call["type"] == "function_call"
-    assert call["call_id"] == "call_" + common.request_id("tool-call", common.request_id("responses-tools", body), 0, 0)
+    assert call["call_id"] == "call_" + ids.request_id("tool-call", ids.request_id("responses-tools", body), 0, 0)
 
 
 def _events(text: str) -> list[tuple[str, dict]]:
@@ -123,5 +124,5 @@ def test_parse_refuses_exactly_the_lone_surrogates(raw, ok):
     if ok:
         assert request_body.parse(raw)
     else:
-        with pytest.raises(common.errors.SimError, match="invalid Unicode"):
+        with pytest.raises(errors.SimError, match="invalid Unicode"):
             request_body.parse(raw)

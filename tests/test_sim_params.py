@@ -1,4 +1,4 @@
-"""The simulator's parameter table (``helpers/offline/params.py``), through the real SDK (strict).
+"""The simulator's parameter table (``helpers/offline/data/params.py``), through the real SDK (strict).
 
 Every top-level parameter is honoured, accepted (validated and echoed like the API) or
 refused with a clear 400; anything else is 400 ``unknown_parameter``. The table must cover
@@ -18,7 +18,7 @@ import openai
 import pytest
 
 from helpers import tokens
-from helpers.offline import params
+from helpers.offline.data import params
 from spec_support import require_spec
 from test_sim_support import MODEL, client, expect_error, raw_post, user
 
@@ -350,7 +350,7 @@ def test_table_covers_the_openapi_request_schema(kind):
 
 def test_rendered_docs_are_in_sync():
     doc = (ROOT / params.DOC_PATH).read_text(encoding="utf-8")
-    assert doc == params.render_markdown(), "run: python -c 'from helpers.offline.params import write_docs; write_docs()'"
+    assert doc == params.render_markdown(), "run: python -c 'from helpers.offline.data.params import write_docs; write_docs()'"
     for kind, table in params.TABLE.items():
         for name, record in table.items():
             assert f"| `{name}` | {record.status}" in doc

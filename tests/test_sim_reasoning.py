@@ -13,7 +13,7 @@ import openai
 import pytest
 
 from helpers.offline import Simulator
-from helpers.offline.capabilities import ALL_EFFORTS, FAMILIES, NON_REASONING, reasoning_of
+from helpers.offline.data.capabilities import ALL_EFFORTS, FAMILIES, NON_REASONING, reasoning_of
 from helpers.models import sdk_chat_models
 from test_sim_support import EN_MARK, MODEL, ZH_MARK, chat, client, expect_error, make_client  # noqa: F401
 

@@ -114,7 +114,7 @@ def test_answers_leave_without_nagle_delay(simulator, monkeypatch):
     # Headers and body leave in two writes; without TCP_NODELAY the body waits for the
     # client's delayed ACK (about 40 ms per answer, seen in bench/run.py). Check the option on
     # the server's own socket rather than timing it (speed belongs in the benchmark).
-    from helpers.offline import server
+    from helpers.offline.wire import server
 
     seen: list[int] = []
     original = server._Handler.setup

@@ -9,7 +9,7 @@ import httpx2
 import openai
 import pytest
 
-from helpers.offline.store import ResponseStore, Stored
+from helpers.offline.endpoints.store import ResponseStore, Stored
 from test_sim_support import KEY, MODEL, client, expect_error  # noqa: F401 (client is a fixture)
 
 

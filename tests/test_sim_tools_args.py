@@ -11,9 +11,9 @@ import openai
 import pydantic
 import pytest
 
-from helpers.offline import toolargs, tools, toolspec
-from helpers.offline.errors import SimError
-from helpers.offline.text import Prompt, Turn
+from helpers.offline.behaviour import toolargs, tools, toolspec
+from helpers.offline.wire.errors import SimError
+from helpers.offline.behaviour.text import Prompt, Turn
 from test_sim_openapi import request, sse_data, validate
 from test_sim_support import MODEL
 

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 
-from helpers.offline import toolargs
-from helpers.offline.text import Prompt, Turn
+from helpers.offline.behaviour import toolargs
+from helpers.offline.behaviour.text import Prompt, Turn
 from test_sim_support import MODEL, client
 from test_sim_tools import ask, calls_of
 

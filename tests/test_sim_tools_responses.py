@@ -9,7 +9,7 @@ import pydantic
 import pytest
 from openai.types.responses import response_create_params
 
-from helpers.offline import toolspec
+from helpers.offline.behaviour import toolspec
 from test_sim_support import EN_MARK, MODEL, ZH_MARK, client, expect_error, raw_post
 
 __all__ = ["client"]  # the fixture, re-exported for pytest

@@ -25,10 +25,12 @@ MAX_LINES = 450
 #: the profile names, the model table that the retirement guard shares with the simulator).
 LIVE_ALLOWED = {
     "helpers.offline",
-    "helpers.offline.catalog",
-    "helpers.offline.constants",
-    "helpers.offline.errors",
-    "helpers.offline.profiles",
+    "helpers.offline.data",
+    "helpers.offline.wire",
+    "helpers.offline.data.catalog",
+    "helpers.offline.wire.constants",
+    "helpers.offline.wire.errors",
+    "helpers.offline.data.profiles",
 }
 
 
@@ -121,10 +123,10 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_graph_reader_sees_imports_in_functions_and_relative_levels() -> None:
     # The checks below are only as good as this reader: it must find a function-level
-    # relative import and resolve `..` from inside the simulator package.
-    tree = ast.parse("def f():\n    from ..keys import mask_key\n")
+    # relative import and resolve `...` from inside a simulator subpackage.
+    tree = ast.parse("def f():\n    from ...keys import mask_key\n")
     (node,) = _import_nodes(tree)
-    assert _targets("helpers.offline.server", node) == {"helpers.keys"}
+    assert _targets("helpers.offline.wire.server", node) == {"helpers.keys"}
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
@@ -176,3 +178,36 @@ def test_live_import_loads_no_simulator(tmp_path: Path) -> None:
     assert "api.openai.com" in seen["base_url"], "the environment was not live mode"
     loaded = {m for m in seen["client"] if m.startswith("helpers.offline")}
     assert loaded <= LIVE_ALLOWED, f"live get_client() loaded simulator modules: {sorted(loaded - LIVE_ALLOWED)}"
+
+
+#: The simulator's layers, by concern: what each may import from the others.
+SIM_LAYERS = {
+    "wire": {"wire", "endpoints", "data", "behaviour"},  # the server routes to the endpoints
+    "endpoints": {"wire", "data", "behaviour", "endpoints"},
+    "behaviour": {"behaviour", "data", "wire"},
+    "data": {"data", "wire", "behaviour"},
+}
+#: The most lines a simulator module may have (the layout issue says about 400).
+SIM_MAX_LINES = 400
+
+
+def test_simulator_is_laid_out_by_concern() -> None:
+    layer_of = lambda name: name.split(".")[2] if name.count(".") >= 3 else None  # noqa: E731
+    flat = [name for name in MODULES if name.startswith("helpers.offline.") and layer_of(name) is None
+            and name not in ("helpers.offline.__main__", *(f"helpers.offline.{layer}" for layer in SIM_LAYERS))]
+    assert not flat, f"simulator modules outside wire/, endpoints/, behaviour/, data/: {flat}"
+    wrong = {
+        (name, target)
+        for name, targets in import_graph().items()
+        if (layer := layer_of(name)) is not None
+        for target in targets
+        if (other := layer_of(target)) is not None and other not in SIM_LAYERS[layer]
+    }
+    assert not wrong, f"simulator imports across layers: {sorted(wrong)}"
+    # behaviour never reaches the HTTP side: no server, no endpoint module
+    upward = {(n, t) for n, ts in import_graph().items() if layer_of(n) == "behaviour" for t in ts
+              if layer_of(t) == "endpoints" or t == "helpers.offline.wire.server"}
+    assert not upward, f"behaviour imports the HTTP side: {sorted(upward)}"
+    long = {name: n for name, path in MODULES.items() if name.startswith("helpers.offline.")
+            and (n := len(path.read_text(encoding="utf-8").splitlines())) > SIM_MAX_LINES}
+    assert not long, f"simulator modules over {SIM_MAX_LINES} lines: {long}"

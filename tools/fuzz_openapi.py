@@ -11,7 +11,7 @@ description (positive) and data that does not (negative). The checks:
 - negative data gets a 4xx (Schemathesis' own check, which knows when a negation is lost on
   the wire);
 - positive data may get a 4xx only as the API would answer it: a refusal of a parameter the
-  simulator's table (``helpers/offline/params.py``) marks "refused", another "not available
+  simulator's table (``helpers/offline/data/params.py``) marks "refused", another "not available
   offline" refusal, or a rejection the description cannot express (counted and printed).
 
 The description is stricter than the API in a few known places; those are the ALLOWANCES
@@ -200,7 +200,7 @@ class Fuzzer:
         import referencing.jsonschema
         import schemathesis
 
-        from helpers.offline import params
+        from helpers.offline.data import params
 
         self.base_url = base_url.rstrip("/")
         self.document = load_document(spec_path)

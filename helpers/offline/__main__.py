@@ -7,9 +7,9 @@ import os
 import socket
 import sys
 
-from .profiles import ENV as PROFILE_ENV
-from .profiles import PROFILES, UnknownProfile
-from .server import INVALID_KEY, Simulator, is_loopback
+from .data.profiles import ENV as PROFILE_ENV
+from .data.profiles import PROFILES, UnknownProfile
+from .wire.server import INVALID_KEY, Simulator, is_loopback
 
 
 def _env_float(name: str) -> float:

@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors
-from . import paramcheck as pc
-from .steering import check_logit_bias
+from ..wire import errors
+from ..wire import paramcheck as pc
+from ..behaviour.steering import check_logit_bias
 
 KINDS = {"chat": "POST /v1/chat/completions", "responses": "POST /v1/responses", "input_tokens": "POST /v1/responses/input_tokens"}
 DOC_PATH = "docs/simulator-parameters.md"
@@ -57,20 +57,20 @@ MODERATION = pc.refuse_set("Moderated completions (a moderation model scoring in
 CONVERSATION = pc.refuse_set("The Conversations API (server-side conversation state)")
 
 # Shared records.
-MODEL = honoured("common.py", "must name a model the simulator serves; retired or unknown models get 404 model_not_found")
-TEMPERATURE = honoured("common.py", "range-checked (0-2) like the API and listed in the reply's Settings line")
-TOP_P = honoured("common.py", "range-checked (0-1) like the API and listed in the reply's Settings line")
+MODEL = honoured("endpoints/common.py", "must name a model the simulator serves; retired or unknown models get 404 model_not_found")
+TEMPERATURE = honoured("endpoints/common.py", "range-checked (0-2) like the API and listed in the reply's Settings line")
+TOP_P = honoured("endpoints/common.py", "range-checked (0-1) like the API and listed in the reply's Settings line")
 METADATA = accepted("at most 16 string pairs (keys <= 64, values <= 512 characters); nothing is stored offline", pc.metadata)
 USER = accepted("end-user id for abuse monitoring (<= 64 characters); no effect offline", pc.string(64))
 SAFETY_ID = accepted("end-user id for abuse monitoring (<= 128 characters, per the SDK); no effect offline", pc.string(128))
 CACHE_KEY = accepted("prompt-cache bucketing hint; the simulator reports no cached tokens either way", pc.string())
 CACHE_RETENTION_P = accepted("prompt-cache lifetime ('in_memory' or '24h'); no visible effect offline", CACHE_RETENTION)
 MODERATION_P = refused("needs a moderation model's scores in the reply; null accepted", MODERATION)
-TOOLS = honoured("tools.py", "function tools are called like the API calls them")
-TOOL_CHOICE = honoured("tools.py", "steers tool calls like the API")
-PARALLEL = honoured("tools.py", "one or several tool calls per turn")
-PREVIOUS = honoured("store.py", "continues a stored response; an unknown id is a 400")
-REASONING = honoured("capabilities.py", "reasoning settings, checked against the model's capabilities")
+TOOLS = honoured("behaviour/tools.py", "function tools are called like the API calls them")
+TOOL_CHOICE = honoured("behaviour/tools.py", "steers tool calls like the API")
+PARALLEL = honoured("behaviour/tools.py", "one or several tool calls per turn")
+PREVIOUS = honoured("endpoints/store.py", "continues a stored response; an unknown id is a 400")
+REASONING = honoured("data/capabilities.py", "reasoning settings, checked against the model's capabilities")
 TRUNCATION_P = accepted("'auto' or 'disabled'; the simulator's context window is never exceeded by a tutorial prompt", TRUNCATION)
 
 
@@ -82,20 +82,20 @@ def _chat_store(name: str, value: Any, body: dict) -> None:
 
 CHAT: dict[str, Param] = {
     "model": MODEL,
-    "messages": honoured("chat.py", "roles, text, image and fed-back refusal parts make the prompt; audio/file parts are refused"),
+    "messages": honoured("endpoints/chat.py", "roles, text, image and fed-back refusal parts make the prompt; audio/file parts are refused"),
     "temperature": TEMPERATURE,
     "top_p": TOP_P,
-    "n": honoured("chat.py", "n choices (1-128), each worded differently"),
-    "seed": honoured("text.py", "picks the wording; the same seed and request give the same bytes"),
-    "stop": honoured("text.py", "up to 4 sequences; the reply ends before the first one"),
-    "max_completion_tokens": honoured("text.py", "the reply is cut at the limit with finish_reason 'length'"),
-    "max_tokens": honoured("text.py", "deprecated alias of max_completion_tokens, same cut"),
-    "presence_penalty": honoured("common.py", "range-checked (-2..2) and listed in Settings; the simulated reply never repeats a topic to penalise"),
-    "frequency_penalty": honoured("common.py", "range-checked (-2..2) and listed in Settings; the simulated reply never repeats a token run to penalise"),
-    "logit_bias": honoured("steering.py", "-100 bans a token id from the reply; 100 (forcing a token) is refused; other values are soft nudges", check_logit_bias),
-    "response_format": honoured("jsonout.py", "text, json_object (needs the word 'json') and json_schema replies"),
-    "verbosity": honoured("steering.py", "'low' shortens, 'high' lengthens the reply", VERBOSITY),
-    "stream": honoured("chat.py", "SSE chunks ending with data: [DONE]"),
+    "n": honoured("endpoints/chat.py", "n choices (1-128), each worded differently"),
+    "seed": honoured("behaviour/text.py", "picks the wording; the same seed and request give the same bytes"),
+    "stop": honoured("behaviour/text.py", "up to 4 sequences; the reply ends before the first one"),
+    "max_completion_tokens": honoured("behaviour/text.py", "the reply is cut at the limit with finish_reason 'length'"),
+    "max_tokens": honoured("behaviour/text.py", "deprecated alias of max_completion_tokens, same cut"),
+    "presence_penalty": honoured("endpoints/common.py", "range-checked (-2..2) and listed in Settings; the simulated reply never repeats a topic to penalise"),
+    "frequency_penalty": honoured("endpoints/common.py", "range-checked (-2..2) and listed in Settings; the simulated reply never repeats a token run to penalise"),
+    "logit_bias": honoured("behaviour/steering.py", "-100 bans a token id from the reply; 100 (forcing a token) is refused; other values are soft nudges", check_logit_bias),
+    "response_format": honoured("behaviour/jsonout.py", "text, json_object (needs the word 'json') and json_schema replies"),
+    "verbosity": honoured("behaviour/steering.py", "'low' shortens, 'high' lengthens the reply", VERBOSITY),
+    "stream": honoured("endpoints/chat.py", "SSE chunks ending with data: [DONE]"),
     "stream_options": honoured(
         "chat.py",
         "include_usage adds the usage chunk; include_obfuscation is accepted (no padding field offline); other keys 400",
@@ -123,11 +123,11 @@ CHAT: dict[str, Param] = {
     "tools": TOOLS,
     "tool_choice": TOOL_CHOICE,
     "parallel_tool_calls": PARALLEL,
-    "functions": honoured("tools.py", "deprecated function calling, answered like tools"),
-    "function_call": honoured("tools.py", "deprecated function_call, answered like tool_choice"),
-    "logprobs": honoured("logprobs.py", "token log probabilities of the simulated reply"),
-    "top_logprobs": honoured("logprobs.py", "alternatives per token (0-20)"),
-    "reasoning_effort": honoured("capabilities.py", "checked against the model's reasoning capability"),
+    "functions": honoured("behaviour/tools.py", "deprecated function calling, answered like tools"),
+    "function_call": honoured("behaviour/tools.py", "deprecated function_call, answered like tool_choice"),
+    "logprobs": honoured("behaviour/logprobs.py", "token log probabilities of the simulated reply"),
+    "top_logprobs": honoured("behaviour/logprobs.py", "alternatives per token (0-20)"),
+    "reasoning_effort": honoured("data/capabilities.py", "checked against the model's reasoning capability"),
 }
 
 
@@ -136,18 +136,18 @@ def _responses_text(name: str, value: Any, body: dict) -> None:
     pc.obj({"format": lambda *_: None, "verbosity": VERBOSITY})(name, value, body)
 
 
-TEXT = honoured("responses.py", "format: text/json_object/json_schema (jsonout.py); verbosity: 'low' shortens, 'high' lengthens (steering.py); other keys 400", _responses_text)
+TEXT = honoured("endpoints/responses.py", "format: text/json_object/json_schema (jsonout.py); verbosity: 'low' shortens, 'high' lengthens (steering.py); other keys 400", _responses_text)
 RESPONSE_TIERS = (*TIERS, "ultrafast")
 
 RESPONSES: dict[str, Param] = {
     "model": MODEL,
-    "input": honoured("responses.py", "text, image and fed-back output/refusal parts make the prompt; file/audio parts are refused"),
-    "instructions": honoured("responses.py", "a developer message ahead of the input; echoed"),
+    "input": honoured("endpoints/responses.py", "text, image and fed-back output/refusal parts make the prompt; file/audio parts are refused"),
+    "instructions": honoured("endpoints/responses.py", "a developer message ahead of the input; echoed"),
     "temperature": TEMPERATURE,
     "top_p": TOP_P,
-    "max_output_tokens": honoured("text.py", "the reply is cut at the limit (>= 16); status 'incomplete'"),
+    "max_output_tokens": honoured("behaviour/text.py", "the reply is cut at the limit (>= 16); status 'incomplete'"),
     "text": TEXT,
-    "stream": honoured("responses.py", "the full typed event stream"),
+    "stream": honoured("endpoints/responses.py", "the full typed event stream"),
     "stream_options": accepted(
         "include_obfuscation only pads stream events; accepted with stream=true, other keys 400",
         pc.both(pc.only_when_streaming, pc.obj({"include_obfuscation": pc.boolean})),
@@ -193,18 +193,18 @@ RESPONSES: dict[str, Param] = {
     "tools": TOOLS,
     "tool_choice": TOOL_CHOICE,
     "parallel_tool_calls": PARALLEL,
-    "max_tool_calls": honoured("tools.py", "caps the number of tool calls"),
-    "store": honoured("store.py", "keeps the response for GET/DELETE and previous_response_id"),
+    "max_tool_calls": honoured("behaviour/tools.py", "caps the number of tool calls"),
+    "store": honoured("endpoints/store.py", "keeps the response for GET/DELETE and previous_response_id"),
     "previous_response_id": PREVIOUS,
-    "include": honoured("logprobs.py", "extra output data (output_text logprobs, ...)"),
-    "top_logprobs": honoured("logprobs.py", "alternatives per token (0-20)"),
+    "include": honoured("behaviour/logprobs.py", "extra output data (output_text logprobs, ...)"),
+    "top_logprobs": honoured("behaviour/logprobs.py", "alternatives per token (0-20)"),
     "reasoning": REASONING,
 }
 
 INPUT_TOKENS: dict[str, Param] = {
     "model": MODEL,
-    "input": honoured("responses.py", "counted like the Responses input"),
-    "instructions": honoured("responses.py", "counted as a developer message"),
+    "input": honoured("endpoints/responses.py", "counted like the Responses input"),
+    "instructions": honoured("endpoints/responses.py", "counted as a developer message"),
     "text": TEXT,
     "truncation": TRUNCATION_P,
     "personality": accepted("a model style preset (<= 64 characters); it does not change the input count offline", pc.string(64)),
@@ -266,7 +266,7 @@ def render_markdown() -> str:
     lines = [
         "# Offline simulator: request parameters",
         "",
-        "Generated from `helpers/offline/params.py` by `render_markdown()` (a test keeps it in sync).",
+        "Generated from `helpers/offline/data/params.py` by `render_markdown()` (a test keeps it in sync).",
         "Every top-level parameter is **honoured** (done as the API does it), **accepted** (validated and",
         "echoed like the API, with no visible effect offline) or **refused** (a 400 saying the feature is",
         "not available offline; its default value is accepted). Any other key gets 400 `unknown_parameter`.",
@@ -299,7 +299,7 @@ PARTS: tuple[tuple[str, str, str], ...] = (
 def write_docs(root: str = ".") -> None:
     """Write ``docs/simulator-parameters.md`` under ``root``.
 
-    ``python -c "from helpers.offline.params import write_docs; write_docs()"`` from the repository root.
+    ``python -c "from helpers.offline.data.params import write_docs; write_docs()"`` from the repository root.
     """
     from pathlib import Path
 

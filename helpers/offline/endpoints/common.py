@@ -1,4 +1,4 @@
-"""What both endpoint families share: parameter checks, one reply, usage, ids.
+"""What both endpoint families share: parameter checks and the model check.
 
 Parameter checks follow the real API: the same limits, the same error codes, and
 unknown top-level keys rejected. Which keys exist, and what the simulator does with each,
@@ -7,34 +7,16 @@ is the table in ``params.py``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import catalog as model_table
-from . import errors, jsonout, params, text, vision
+from ..data import catalog as model_table
+from ..wire import errors
+from ..data import params
+from ..behaviour.outcome import Format
 
-#: Every object the simulator creates says it was created at this moment (2026-01-01
-#: 00:00 UTC), so the same request gives the same bytes.
-CREATED = 1767225600
-
-
-def request_id(*parts: object) -> str:
-    """A short id derived from the request, stable across runs."""
-    return _digest(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str))
-
-
-def body_ids(body: dict, *tags: str) -> tuple[str, ...]:
-    """``request_id(tag, body)`` for each tag, serializing the body once (not once per id)."""
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
-    # json.dumps([tag, body]) is exactly "[" + dumps(tag) + ", " + dumps(body) + "]".
-    return tuple(_digest(f"[{json.dumps(tag, ensure_ascii=False)}, {canonical}]") for tag in tags)
-
-
-def _digest(canonical: str) -> str:
-    return hashlib.sha256(canonical.encode()).hexdigest()[:24]
+if TYPE_CHECKING:
+    from ..behaviour import text
 
 
 def check_unknown(body: dict, kind: str) -> None:
@@ -97,15 +79,6 @@ def stop_list(body: dict) -> list[str]:
     return stop
 
 
-@dataclass
-class Format:
-    """The requested output format: ``text``, ``json_object`` or ``json_schema``."""
-
-    kind: str = "text"
-    schema: dict | None = None
-    name: str | None = None
-
-
 def parse_format(spec: Any, param: str) -> Format:
     if spec is None:
         return Format()
@@ -131,35 +104,3 @@ def parse_format(spec: Any, param: str) -> Format:
 def require_json_word(prompt: text.Prompt, fmt: Format, message: str, param: str) -> None:
     if fmt.kind == "json_object" and "json" not in prompt.all_text.lower():
         raise errors.SimError(400, message, param=param)
-
-
-@dataclass
-class Outcome:
-    """One generated choice."""
-
-    text: str | None
-    refusal: str | None
-    finish: str  # "stop" or "length"
-
-
-def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: list[str], limit: int | None) -> Outcome:
-    """One reply to ``prompt`` in the requested format, after ``stop`` and the token limit."""
-    lang = prompt.language
-    if jsonout.should_refuse(prompt):
-        # Structured Outputs put a refusal in its own field; otherwise it is the content.
-        if fmt.kind == "json_schema":
-            return Outcome(None, jsonout.refusal_text(prompt), "stop")
-        return Outcome(jsonout.refusal_text(prompt), None, "stop")
-    extra = [vision.describe(img, i + 1, lang) for i, img in enumerate(prompt.images())]
-    reply = text.compose_reply(prompt, seed, index, extra)
-    if fmt.kind == "json_object":
-        reply = jsonout.dumps(jsonout.json_object(prompt, reply))
-    elif fmt.kind == "json_schema":
-        reply = jsonout.dumps(jsonout.schema_instance(fmt.schema, prompt, seed if index == 0 else (seed, index)))
-    reply, _ = text.apply_stop(reply, stop)
-    reply, cut = text.truncate(reply, limit)
-    return Outcome(reply, None, "length" if cut else "stop")
-
-
-def image_tokens(prompt: text.Prompt) -> int:
-    return sum(img.tokens for img in prompt.images())

@@ -14,11 +14,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from . import tokenizer as tokens
-from . import errors, paramcheck
+from ..wire import errors, paramcheck
 
 if TYPE_CHECKING:
-    from .common import Outcome
-    from .text import Prompt
+    from .outcome import Outcome
 
 BAN, FORCE = -100, 100
 MAX_ENTRIES = 1024
@@ -84,19 +83,3 @@ def verbosity_of(body: dict, kind: str) -> str:
         spec = body.get("text")
         value = spec.get("verbosity") if isinstance(spec, dict) else None
     return value if isinstance(value, str) else "medium"
-
-
-def more_detail(prompt: Prompt, zh: bool) -> str:
-    """The extra sentence a ``high`` verbosity reply carries."""
-    question = prompt.last_user or prompt.all_text
-    count = tokens.count_tokens(question)
-    lines = question.count("\n") + 1
-    if zh:
-        return (
-            f"更详细地说（verbosity=high）：你最新的消息有 {len(question)} 个字符、{lines} 行、约 {count} 个 token；"
-            "真实模型会在这里给出更长、更完整的回答。"
-        )
-    return (
-        f"In more detail (verbosity=high): your latest message has {len(question)} characters, {lines} "
-        f"line{'s' if lines != 1 else ''} and about {count} tokens; a real model would give a longer, fuller answer here."
-    )

@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .errors import SimError
+from ..wire.errors import SimError
 
 BASE_TOKENS = 85
 TILE_TOKENS = 170

@@ -16,7 +16,7 @@ import math
 import re
 from typing import Any
 
-from .errors import SimError
+from ..wire.errors import SimError
 from .text import Prompt, quote, stable_hash
 
 _TIME_WORDS = re.compile(r"\b(time|date|clock|today|now)\b|时间|日期|几点|今天|现在", re.I)

@@ -7,7 +7,7 @@ no empty input, ``dimensions`` only for ``text-embedding-3-*``. Tokens are count
 the kit's offline tokenizer. Error bodies mirror what the API answers (messages seen in
 public reports), with a sentence saying what exactly was wrong.
 
-The vectors come from :mod:`helpers.offline.vectors` (shared words make texts close; see
+The vectors come from :mod:`helpers.offline.behaviour.vectors` (shared words make texts close; see
 there). ``encoding_format="base64"`` (what the SDK sends when the caller names no format)
 carries the same float32 values as little-endian bytes; ``"float"`` carries them as JSON
 numbers that read back to exactly those float32 values.
@@ -19,8 +19,9 @@ import base64
 import functools
 from typing import Any
 
-from . import common, errors
-from .replies import JsonReply
+from . import common
+from ..wire import errors
+from ..wire.replies import JsonReply
 
 #: Embedding model -> the length of its full vector.
 MODELS: dict[str, int] = {
@@ -42,7 +43,7 @@ INVALID_INPUT = "'$.input' is invalid. Please check the API reference: https://p
 def known_keys() -> frozenset[str]:
     """Top-level keys of the SDK's ``EmbeddingCreateParams``.
 
-    A per-endpoint key list, kept here on purpose: ``helpers/offline/params.py`` holds the
+    A per-endpoint key list, kept here on purpose: ``helpers/offline/data/params.py`` holds the
     table for chat and responses and can take this one over.
     """
     from openai.types import embedding_create_params as mod
@@ -225,7 +226,7 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply:
     texts, counts = _texts_and_counts(inputs)
     _check_limits(counts)
 
-    from . import vectors  # numpy: loaded on the first embeddings request only
+    from ..behaviour import vectors  # numpy: loaded on the first embeddings request only
 
     matrix = vectors.embed(texts, dims)
     if fmt == "base64":

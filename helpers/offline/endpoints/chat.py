@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from . import tokenizer as tokens
-from . import common, errors, logprobs, params, parts, reasoning, steering, text, tools, toolwire, vision
-from .common import CREATED, Outcome
-from .replies import JsonReply, StreamReply
+from ..behaviour import tokenizer as tokens
+from . import common, toolwire
+from ..wire import errors, ids, parts
+from ..behaviour import generate, logprobs, reasoning, steering, text, tools, vision
+from ..data import params
+from ..wire.ids import CREATED
+from ..behaviour.outcome import Outcome
+from ..wire.replies import JsonReply, StreamReply
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 JSON_WORD = "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'."
@@ -100,7 +104,7 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
 
 
 def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -> dict:
-    images = common.image_tokens(prompt)
+    images = generate.image_tokens(prompt)
     prompt_tokens = tokens.count_message_tokens(
         [{"role": t.role, "content": t.text, "name": t.name} for t in prompt.turns]
     ) + images + tool_tokens
@@ -122,9 +126,9 @@ def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -
 def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     model, prompt, opts = _parse(body, extra_models)
     plan = reasoning.plan_chat(model, body, prompt.all_text)
-    key, tools_key = common.body_ids(body, "chat", "chat-tools")
+    key, tools_key = ids.body_ids(body, "chat", "chat-tools")
     outcomes = toolwire.chat_outcomes(opts, prompt, tools_key) or [
-        common.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=plan.visible_limit(opts["limit"]))
+        generate.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=plan.visible_limit(opts["limit"]))
         for i in range(opts["n"])
     ]
     outcomes = [steering.apply_bans(o, body) for o in outcomes]

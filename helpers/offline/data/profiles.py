@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SimError
+from ..wire.errors import SimError
 
 #: Per-request header that picks a profile (wins over the simulator's own).
 HEADER = "x-offline-profile"

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from . import tokenizer as tokens
-from .steering import more_detail
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -167,6 +166,22 @@ def compose_reply(prompt: Prompt, seed: object = None, index: int = 0, extra: li
         parts.append(more_detail(prompt, zh))
     parts.append(_CLOSERS[lang][variant(seed, index + 1, len(_CLOSERS[lang]))])
     return "".join(parts) if zh else " ".join(parts)
+
+
+def more_detail(prompt: Prompt, zh: bool) -> str:
+    """The extra sentence a ``high`` verbosity reply carries."""
+    question = prompt.last_user or prompt.all_text
+    count = tokens.count_tokens(question)
+    lines = question.count("\n") + 1
+    if zh:
+        return (
+            f"更详细地说（verbosity=high）：你最新的消息有 {len(question)} 个字符、{lines} 行、约 {count} 个 token；"
+            "真实模型会在这里给出更长、更完整的回答。"
+        )
+    return (
+        f"In more detail (verbosity=high): your latest message has {len(question)} characters, {lines} "
+        f"line{'s' if lines != 1 else ''} and about {count} tokens; a real model would give a longer, fuller answer here."
+    )
 
 
 def apply_stop(text: str, stop: list[str]) -> tuple[str, bool]:

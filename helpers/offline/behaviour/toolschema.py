@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .errors import SimError
+from ..wire.errors import SimError
 
 #: Keywords whose values are sub-schemas (one schema, a list, or a name -> schema map).
 _ONE = ("items", "not", "additionalProperties", "contains", "if", "then", "else")

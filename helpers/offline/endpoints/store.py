@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import common, errors
-from .replies import JsonReply
+from ..wire import errors, ids
+from ..wire.replies import JsonReply
 
 #: How many responses one simulator remembers (least recently used go first).
 MAX_RESPONSES = 4096
@@ -165,7 +165,7 @@ def _parts(content: Any, text_type: str) -> list[dict]:
 
 
 def _item_id(prefix: str, response_id: str, index: int) -> str:
-    return f"{prefix}_" + common.request_id("input_item", response_id, index)
+    return f"{prefix}_" + ids.request_id("input_item", response_id, index)
 
 
 # --- the stored-response endpoints -----------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import jsonout, toolfill, toolschema
-from .errors import SimError
+from ..wire.errors import SimError
 from .text import Prompt, quote
 
 KNOWN_PLACES = (

@@ -20,8 +20,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import chat, common, embeddings, errors, faults, models_api, profiles, request_body, responses
-from . import store as state
+from ..endpoints import chat, common, embeddings, models_api, responses
+from . import errors, faults, ids, request_body
+from ..data import profiles
+from ..endpoints import store as state
 from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, TOKEN_LATENCY_HEADER
 from .errors import SimError
 from .net import is_loopback
@@ -29,6 +31,9 @@ from .replies import JsonReply, StreamReply
 
 #: Bodies above this size get 413 (a base64 photo is a few MB).
 MAX_BODY = 32 * 1024 * 1024
+
+#: Every answer says where it came from: ``simulated`` here (a replayed recording says ``recorded``).
+SOURCE_HEADER = "x-kit-source"
 
 RATE_LIMIT_REQUESTS = 10_000
 RATE_LIMIT_TOKENS = 10_000_000
@@ -104,7 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self.server.verbose:
                 sys.stderr.write(f"[offline simulator] internal error: {exc!r}\n")
             reply = JsonReply(500, SimError(500, f"Offline simulator internal error: {type(exc).__name__}.", type="server_error").body())
-        headers = {**_rate_headers(raw), "x-request-id": "req_" + self._request_id(method, raw)}
+        headers = {**_rate_headers(raw), "x-request-id": "req_" + self._request_id(method, raw), SOURCE_HEADER: "simulated"}
         self._pause(self._latency(LATENCY_HEADER, "latency_ms", MAX_LATENCY_MS))
         if isinstance(reply, StreamReply):
             self._send_stream(reply, headers)
@@ -115,7 +120,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _request_id(self, method: str, raw: bytes) -> str:
         # Stable for the same request, different for each retry and each injected fault.
         attempt = self.headers.get("x-stainless-retry-count", "0")
-        return common.request_id(method, self.path, raw, attempt, self.headers.get(faults.HEADER, ""))
+        return ids.request_id(method, self.path, raw, attempt, self.headers.get(faults.HEADER, ""))
 
     def _read_body(self) -> bytes:
         length_text = self.headers.get("Content-Length")

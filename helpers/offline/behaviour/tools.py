@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import tokenizer as tokens
-from . import common, errors, text, toolargs, toolmatch, toolspec
-from .common import Outcome
-from .errors import SimError
+from ..wire import errors, ids
+from . import text, toolargs, toolmatch, toolspec
+from .outcome import Format, Outcome
+from ..wire.errors import SimError
 from .toolspec import Function, ToolPlan
 
 MISSING_RESULTS = ("An assistant message with 'tool_calls' must be followed by tool messages responding to each "
@@ -234,7 +235,7 @@ def responses_session(body: dict, max_calls: int | None) -> Session:
 
 
 def _call_id(key: str, index: int, position: int) -> str:
-    return "call_" + common.request_id("tool-call", key, index, position)
+    return "call_" + ids.request_id("tool-call", key, index, position)
 
 
 def _cap(calls: list[Call], limit: int | None) -> tuple[list[Call], bool]:
@@ -269,7 +270,7 @@ def _result_text(results: list[tuple[str, str]], prompt: text.Prompt) -> str:
     return "".join(parts) if zh else " ".join(parts)
 
 
-def decide(session: Session, prompt: text.Prompt, fmt: common.Format, *, limit: int | None, stop: list[str],
+def decide(session: Session, prompt: text.Prompt, fmt: Format, *, limit: int | None, stop: list[str],
            key: str, index: int = 0) -> Outcome | None:
     """The tool-aware outcome of one choice, or None when the plain reply applies."""
     plan = session.plan

@@ -13,8 +13,9 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import errors, toolschema
-from .errors import SimError
+from ..wire import errors
+from . import toolschema
+from ..wire.errors import SimError
 
 NAME = re.compile(r"^[a-zA-Z0-9_-]+$")
 MAX_NAME = 64

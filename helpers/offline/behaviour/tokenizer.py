@@ -75,7 +75,7 @@ def text_of(content: Any) -> str:
 def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
     """Estimated prompt tokens of a Chat Completions ``messages`` list (text only).
 
-    Images are counted separately (see ``helpers.offline.vision.image_tokens``).
+    Images are counted separately (see ``helpers.offline.behaviour.vision.image_tokens``).
     """
     total = REPLY_PRIMING
     for message in messages:

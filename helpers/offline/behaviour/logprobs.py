@@ -16,7 +16,7 @@ import math
 from typing import Any
 
 from . import tokenizer as tokens
-from . import errors
+from ..wire import errors
 from .text import stable_hash
 
 MAX_TOP = 20

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors
-from .capabilities import ALL_EFFORTS, SAMPLING, Reasoning, reasoning_of
+from ..wire import errors
+from ..data.capabilities import ALL_EFFORTS, SAMPLING, Reasoning, reasoning_of
 from .text import stable_hash
 
 #: Base reasoning tokens per effort; a request adds up to a quarter more (ranges never overlap).

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import common, text
-from .common import Outcome
-from .tools import Session, ToolOutcome, decide
+from ..wire import ids
+from ..behaviour import text
+from ..behaviour.outcome import Outcome
+from ..behaviour.tools import Session, ToolOutcome, decide
 
 
 def chat_outcomes(opts: dict, prompt: text.Prompt, key: str) -> list[Outcome] | None:
     """One tool-aware outcome per choice, or None when the plain reply applies.
 
-    ``key`` is ``common.request_id("chat-tools", body)`` (the call ids derive from it)."""
+    ``key`` is ``ids.request_id("chat-tools", body)`` (the call ids derive from it)."""
     session: Session = opts["tools"]
     outcomes = [decide(session, prompt, opts["format"], limit=opts["limit"], stop=opts["stop"], key=key, index=i)
                 for i in range(opts["n"])]
@@ -28,7 +29,7 @@ def chat_outcomes(opts: dict, prompt: text.Prompt, key: str) -> list[Outcome] | 
 
 
 def responses_outcome(opts: dict, prompt: text.Prompt, key: str) -> Outcome | None:
-    """``key`` is ``common.request_id("responses-tools", body)`` (the call ids derive from it)."""
+    """``key`` is ``ids.request_id("responses-tools", body)`` (the call ids derive from it)."""
     return decide(opts["tools"], prompt, opts["format"], limit=opts["limit"], stop=[], key=key)
 
 
@@ -75,7 +76,7 @@ def output_items(outcome: Outcome | None, msg_id: str) -> list[dict]:
     if not isinstance(outcome, ToolOutcome):
         return []
     last = len(outcome.calls) - 1
-    return [{"type": "function_call", "id": "fc_" + common.request_id("function-call", msg_id, j), "call_id": c.id,
+    return [{"type": "function_call", "id": "fc_" + ids.request_id("function-call", msg_id, j), "call_id": c.id,
              "name": c.name, "arguments": c.arguments,
              "status": "incomplete" if outcome.finish == "length" and j == last else "completed"}
             for j, c in enumerate(outcome.calls)]

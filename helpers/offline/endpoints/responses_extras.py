@@ -12,8 +12,8 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from . import logprobs, reasoning, text
-from .reasoning import Plan
+from ..behaviour import logprobs, reasoning, text
+from ..behaviour.reasoning import Plan
 
 Event = Callable[..., dict]
 

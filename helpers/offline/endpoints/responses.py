@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from . import tokenizer as tokens
-from . import common, errors, params, parts, reasoning, steering, text, tools, toolwire, vision
+from ..behaviour import tokenizer as tokens
+from . import common, toolwire
+from ..wire import errors, ids, parts
+from ..behaviour import generate, reasoning, steering, text, tools, vision
+from ..data import params
 from . import store as state
-from .common import CREATED, Outcome
-from .replies import JsonReply, StreamReply
+from ..wire.ids import CREATED
+from ..behaviour.outcome import Outcome
+from ..wire.replies import JsonReply, StreamReply
 from .responses_extras import Extras, build as build_extras
 
 JSON_WORD = "Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'."
@@ -104,7 +108,7 @@ def _usage(prompt: text.Prompt, outcome: Outcome, tool_tokens: int = 0) -> dict:
 
 def input_tokens(prompt: text.Prompt, tool_tokens: int = 0) -> int:
     messages = [{"role": t.role, "content": t.text} for t in prompt.turns]
-    return tokens.count_message_tokens(messages) + common.image_tokens(prompt) + tool_tokens
+    return tokens.count_message_tokens(messages) + generate.image_tokens(prompt) + tool_tokens
 
 
 def _part(outcome: Outcome, done: bool) -> dict:
@@ -165,9 +169,9 @@ def handle(body: dict, extra_models: frozenset[str], store: state.ResponseStore 
     state.check_request(body)
     history = state.previous_context(body, store)
     model, prompt, opts = _parse(state.with_history(body, history), extra_models)
-    key, tools_key = common.body_ids(body, "responses", "responses-tools")
+    key, tools_key = ids.body_ids(body, "responses", "responses-tools")
     extras = build_extras(key, model, body, prompt, opts["limit"])
-    outcome = toolwire.responses_outcome(opts, prompt, tools_key) or common.generate(
+    outcome = toolwire.responses_outcome(opts, prompt, tools_key) or generate.generate(
         prompt, opts["format"], seed=None, index=0, stop=[], limit=extras.plan.visible_limit(opts["limit"]))
     ident, msg_id = "resp_" + key, "msg_" + key
     usage = _usage(prompt, outcome, tools.prompt_tokens(opts["tools"]))

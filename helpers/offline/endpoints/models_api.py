@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from . import catalog as model_table
-from . import common, embeddings, errors
-from .replies import JsonReply
+from ..data import catalog as model_table
+from . import common, embeddings
+from ..wire import errors, ids
+from ..wire.replies import JsonReply
 
 
 def _model(name: str) -> dict:
     # A stable, plausible creation time per model (the real API's values are not ours to copy).
-    created = common.CREATED - (int(common.request_id("model", name), 16) % (3 * 365 * 86400))
+    created = ids.CREATED - (int(ids.request_id("model", name), 16) % (3 * 365 * 86400))
     entry = {"id": name, "object": "model", "created": created, "owned_by": "system"}
     when = model_table.shutdown_date(name)
     if when is not None:

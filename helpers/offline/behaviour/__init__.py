@@ -1,0 +1,1 @@
+"""The behaviour: what a reply says (text, instructions, JSON, tools, reasoning, logprobs, vision, vectors)."""

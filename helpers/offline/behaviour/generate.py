@@ -1,0 +1,31 @@
+"""One reply to a prompt in the requested format, after ``stop`` and the token limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import jsonout, text, vision
+from .outcome import Format, Outcome
+
+
+def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: list[str], limit: int | None) -> Outcome:
+    """One reply to ``prompt`` in the requested format, after ``stop`` and the token limit."""
+    lang = prompt.language
+    if jsonout.should_refuse(prompt):
+        # Structured Outputs put a refusal in its own field; otherwise it is the content.
+        if fmt.kind == "json_schema":
+            return Outcome(None, jsonout.refusal_text(prompt), "stop")
+        return Outcome(jsonout.refusal_text(prompt), None, "stop")
+    extra = [vision.describe(img, i + 1, lang) for i, img in enumerate(prompt.images())]
+    reply = text.compose_reply(prompt, seed, index, extra)
+    if fmt.kind == "json_object":
+        reply = jsonout.dumps(jsonout.json_object(prompt, reply))
+    elif fmt.kind == "json_schema":
+        reply = jsonout.dumps(jsonout.schema_instance(fmt.schema, prompt, seed if index == 0 else (seed, index)))
+    reply, _ = text.apply_stop(reply, stop)
+    reply, cut = text.truncate(reply, limit)
+    return Outcome(reply, None, "length" if cut else "stop")
+
+
+def image_tokens(prompt: text.Prompt) -> int:
+    return sum(img.tokens for img in prompt.images())

@@ -1,0 +1,1 @@
+"""The data: the model catalog, capabilities, the parameter table, provider profiles."""
