@@ -287,4 +287,4 @@ def decide(session: Session, prompt: text.Prompt, fmt: Format, *, limit: int | N
              for j, (f, slot) in enumerate(picks)]
     calls, cut = _cap(calls, limit)
     finish = "length" if cut else ("function_call" if plan.legacy else "tool_calls")
-    return ToolOutcome(None, None, finish, calls, plan.legacy)
+    return ToolOutcome(None, None, finish, calls=calls, legacy=plan.legacy)
