@@ -64,3 +64,15 @@ def test_bad_recordings_give_clear_messages(tmp_path):
     (tmp_path / rec.EXCHANGES).write_text(json.dumps(newer) + "\n")
     with pytest.raises(rec.RecordingError, match="newer"):
         rec.load(tmp_path)
+
+
+def test_stream_replays_as_stream(tmp_path):
+    req = {**CHAT, "stream": True}
+    chunk = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"UPSTREAM"},"finish_reason":"stop"}]}'
+    rec.Writer(tmp_path).write(rec.Exchange(
+        request=rec.canonical_request("POST", "/chat/completions", req), status=200,
+        events=[{"t": 0.0, "data": chunk, "event": None}, {"t": 0.1, "data": "[DONE]", "event": None}]))
+    with Simulator(replayer=Replayer(rec.load(tmp_path))) as sim:
+        client = openai.OpenAI(base_url=sim.base_url, api_key="sk-offline", max_retries=0)
+        parts = [c.choices[0].delta.content for c in client.chat.completions.create(**req) if c.choices]
+    assert parts == ["UPSTREAM"]
