@@ -76,3 +76,13 @@ def test_stream_replays_as_stream(tmp_path):
         client = openai.OpenAI(base_url=sim.base_url, api_key="sk-offline", max_retries=0)
         parts = [c.choices[0].delta.content for c in client.chat.completions.create(**req) if c.choices]
     assert parts == ["UPSTREAM"]
+
+
+def test_answer_source_names_the_recording(replaying):
+    import helpers
+
+    raw = replaying.chat.completions.with_raw_response.create(**CHAT)
+    assert helpers.answer_source(raw) == "recorded answer (gpt-5.4-mini-2026-03-17, 2026-12-07)"
+    assert "录制" in helpers.answer_source(raw, "zh")
+    raw = replaying.chat.completions.with_raw_response.create(model=CHAT["model"], messages=[{"role": "user", "content": "other"}])
+    assert helpers.answer_source(raw) == "simulated answer (offline)"
