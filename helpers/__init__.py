@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .config import Settings, load_settings
     from .explain import explained
     from .keys import mask_key
+    from .source import answer_source
     from .models import DEFAULT_MODEL, DEFAULT_VISION_MODEL, check_model, retirement_warning
     from .tokens import count_message_tokens, count_tokens
 
@@ -27,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_MODEL": "models",
     "DEFAULT_VISION_MODEL": "models",
     "Settings": "config",
+    "answer_source": "source",
     "banner": "client",
     "check_model": "models",
     "count_message_tokens": "tokens",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import socket
 import sys
 import threading
@@ -98,6 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             raw = self._read_body()
             self._authenticate()
+            if self.server.replayer is not None and self.server.replayer.serve(self, method, raw):
+                return
             self._apply_fault()
             reply = self._route(method, raw)
         except SimError as error:
@@ -277,6 +280,11 @@ class _Server(ThreadingHTTPServer):
         self.max_body: int = settings.get("max_body", MAX_BODY)
         self.verbose: bool = settings.get("verbose", False)
         self.profile: profiles.Profile = settings.get("profile") or profiles.get_profile(None)
+        #: Answers from a recording (KIT_REPLAY); the replay package is imported only when one is set.
+        self.replayer: Any = settings.get("replayer")
+        if self.replayer is None and os.environ.get("KIT_REPLAY", "").strip():
+            from ..replay.replayer import from_environment
+            self.replayer = from_environment()
         self.store = state.ResponseStore()  # Responses created with store=true, for previous_response_id
         #: POST endpoints, built once (not per request).
         self.routes: dict[str, Any] = {
@@ -323,6 +331,7 @@ class Simulator:
         max_body: int = MAX_BODY,
         verbose: bool = False,
         profile: str | None = None,
+        replayer: Any = None,
     ) -> None:
         # Checked before the socket opens: an unknown name raises UnknownProfile (a ValueError).
         chosen = profiles.get_profile(profile)
@@ -339,6 +348,7 @@ class Simulator:
             extra_models=extra_models,
             max_body=max_body,
             verbose=verbose,
+            replayer=replayer,
             profile=chosen,
         )
         self._thread: threading.Thread | None = None

@@ -1,0 +1,70 @@
+"""Answers a request from a recording when it matches exactly (see recording.canonical_request)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+from .recording import Exchange, Recording, load
+
+ENV = "KIT_REPLAY"
+PACING_ENV = "KIT_REPLAY_PACING"  # "1": replay streams with their recorded timing (default off)
+
+
+class Replayer:
+    def __init__(self, recording: Recording, pacing: bool = False):
+        self.recording = recording
+        self.pacing = pacing
+
+    def serve(self, handler: Any, method: str, raw: bytes) -> bool:
+        """Send the recorded answer and return True, or return False to simulate."""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            return False
+        if body is not None and not isinstance(body, dict):
+            return False
+        exchange = self.recording.lookup(method, handler.path, body)
+        if exchange is None:
+            return False
+        self._send(handler, exchange)
+        return True
+
+    def _send(self, handler: Any, ex: Exchange) -> None:
+        handler.send_response(ex.status)
+        for name, value in ex.headers.items():
+            if name != "content-type":
+                handler.send_header(name, value)
+        handler.send_header("x-kit-source", "recorded")
+        handler.send_header("x-kit-recorded-model", ex.model or "")
+        handler.send_header("x-kit-recorded-date", ex.date)
+        if ex.events is None:
+            payload = ex.body if isinstance(ex.body, str) else json.dumps(ex.body, ensure_ascii=False)
+            data = payload.encode("utf-8")
+            handler.send_header("Content-Type", ex.headers.get("content-type", "application/json"))
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+            return
+        handler.send_header("Content-Type", ex.headers.get("content-type", "text/event-stream; charset=utf-8"))
+        handler.send_header("Cache-Control", "no-cache")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        start = time.monotonic()
+        for event in ex.events:
+            if self.pacing:
+                time.sleep(max(0.0, float(event.get("t", 0)) - (time.monotonic() - start)))
+            text = (f"event: {event['event']}\n" if event.get("event") else "") + f"data: {event['data']}\n\n"
+            chunk = text.encode("utf-8")
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            handler.wfile.flush()
+        handler.wfile.write(b"0\r\n\r\n")
+
+
+def from_environment(environ: Any = os.environ) -> Replayer | None:
+    folder = environ.get(ENV, "").strip()
+    if not folder:
+        return None
+    return Replayer(load(folder), pacing=environ.get(PACING_ENV, "") == "1")
