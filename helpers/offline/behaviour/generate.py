@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import jsonout, text, vision
+from . import jsonout, labels, text, vision
 from .outcome import Format, Outcome
 
 
@@ -16,6 +16,12 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
         if fmt.kind == "json_schema":
             return Outcome(None, jsonout.refusal_text(prompt), "stop")
         return Outcome(jsonout.refusal_text(prompt), None, "stop")
+    label = labels.answer(prompt) if fmt.kind == "text" else None
+    if label is not None:
+        # A label request is answered with the bare label; the offline marker goes to a header.
+        reply, _ = text.apply_stop(label, stop)
+        reply, cut = text.truncate(reply, limit)
+        return Outcome(reply, None, "length" if cut else "stop", marker="header")
     extra = [vision.describe(img, i + 1, lang) for i, img in enumerate(prompt.images())]
     reply = text.compose_reply(prompt, seed, index, extra)
     if fmt.kind == "json_object":
