@@ -134,3 +134,85 @@ def current_models(today: _dt.date | None = None) -> list[str]:
     today = today or _dt.date.today()
     gone = sdk_unsupported()
     return sorted(m for m in sdk_chat_models() if m not in gone and not is_retired(m, today))
+
+
+# --- the model a reply names ------------------------------------------------------------------
+
+#: The live API answers with the dated snapshot an alias resolved to (``gpt-4o-mini`` ->
+#: ``gpt-4o-mini-2024-07-18``; FACTS.md section 7, checked 2026-12-07). The mapping is built from
+#: the installed SDK's ``ChatModel`` literal: an alias with exactly one dated snapshot
+#: (``NAME-YYYY-MM-DD``) there resolves to it. Aliases with several snapshots in that list, or
+#: snapshots in the older ``-MMDD`` form, take the pointer below, read on 2026-12-07 from the
+#: alias table posted in community.openai.com/t/where-can-i-check-the-model-alias-updates/1357643
+#: (which matches OpenAI's model pages for gpt-4o). A name with no known snapshot (``gpt-5.4``,
+#: ``gpt-6-sol``, configured third-party models) or one that is already a snapshot is answered
+#: as sent: that is what the API does for names that are snapshots or have none, and
+#: inventing a date would be a guess.
+ALIAS_POINTERS: dict[str, str] = {
+    "gpt-4o": "gpt-4o-2024-08-06",
+    "gpt-4o-audio-preview": "gpt-4o-audio-preview-2025-06-03",
+    "gpt-4": "gpt-4-0613",
+    "gpt-4-turbo-preview": "gpt-4-0125-preview",
+    "gpt-3.5-turbo": "gpt-3.5-turbo-0125",
+}
+_DATED = re.compile(r"^(?P<alias>.+)-\d{4}-\d{2}-\d{2}$")
+
+
+@functools.lru_cache(maxsize=1)
+def snapshots() -> dict[str, str]:
+    """Alias -> the dated snapshot the live API names in its replies (see :data:`ALIAS_POINTERS`)."""
+    names = set(sdk_chat_models())
+    found: dict[str, list[str]] = {}
+    for name in names:
+        match = _DATED.match(name)
+        if match and match["alias"] in names:
+            found.setdefault(match["alias"], []).append(name)
+    table = {alias: dated[0] for alias, dated in found.items() if len(dated) == 1}
+    table.update(ALIAS_POINTERS)
+    return table
+
+
+def snapshot_of(model: str) -> str:
+    """The ``model`` a reply names for a request that asked for ``model``."""
+    return snapshots().get(model, model)
+
+
+# --- context windows ----------------------------------------------------------------------------
+
+#: Tokens of context per model family (prompt plus output), read 2026-12-07. Sources:
+#: chatai.guide/models/context-window-comparison (last verified 2026-05-04: GPT-4.1 family
+#: 1,047,576; GPT-5 family, 5.2, 5.4 and 5.5 included, 400,000; GPT-4o and GPT-4o mini 128,000;
+#: o-series reasoning models 200,000) and the model table in community.openai.com thread 1357643
+#: (gpt-3.5-turbo-0125 16,385). Longest prefix wins; a snapshot shares its alias's window. A model
+#: in no row (gpt-6-*, gpt-5.6-*, configured third-party models) has no window enforced: no
+#: source gives one.
+CONTEXT_WINDOWS: tuple[tuple[str, int], ...] = (
+    ("gpt-4.1", 1_047_576),
+    ("gpt-5.2-chat-latest", 128_000),
+    ("gpt-5.1-chat-latest", 128_000),
+    ("gpt-5.3-chat-latest", 128_000),
+    ("gpt-5-chat-latest", 128_000),
+    ("gpt-5", 400_000),
+    ("gpt-4o", 128_000),
+    ("chatgpt-4o-latest", 128_000),
+    ("gpt-4-turbo", 128_000),
+    ("gpt-4-0125-preview", 128_000),
+    ("gpt-4-1106-preview", 128_000),
+    ("gpt-4-32k", 32_768),
+    ("gpt-4", 8_192),
+    ("gpt-3.5-turbo", 16_385),
+    ("o1-mini", 128_000),
+    ("o1-preview", 128_000),
+    ("o1", 200_000),
+    ("o3", 200_000),
+    ("o4-mini", 200_000),
+)
+
+
+@functools.lru_cache(maxsize=256)
+def context_window(model: str) -> int | None:
+    """The context window of ``model`` in tokens, or None when no source gives one."""
+    rows = [(prefix, size) for prefix, size in CONTEXT_WINDOWS if model == prefix or model.startswith(prefix + "-") or model.startswith(prefix + ".")]
+    if not rows:
+        return None
+    return max(rows, key=lambda row: len(row[0]))[1]

@@ -9,7 +9,7 @@ from ..behaviour import tokenizer as tokens
 from . import common, toolwire
 from ..wire import errors, ids, parts
 from ..behaviour import generate, logprobs, reasoning, steering, text, tools, vision
-from ..data import params
+from ..data import catalog as model_table, params
 from ..wire.ids import CREATED
 from ..behaviour.outcome import Outcome
 from ..wire.replies import JsonReply, StreamReply
@@ -103,11 +103,14 @@ def _parse(body: dict, extra_models: frozenset[str]) -> tuple[str, text.Prompt, 
     return model, prompt, opts
 
 
-def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -> dict:
+def _prompt_tokens(prompt: text.Prompt, tool_tokens: int = 0) -> tuple[int, int]:
+    """``(prompt tokens, image tokens)``: counted once per request, for the window check and the usage."""
     images = generate.image_tokens(prompt)
-    prompt_tokens = tokens.count_message_tokens(
-        [{"role": t.role, "content": t.text, "name": t.name} for t in prompt.turns]
-    ) + images + tool_tokens
+    counted = tokens.count_message_tokens([{"role": t.role, "content": t.text, "name": t.name} for t in prompt.turns])
+    return counted + images + tool_tokens, images
+
+
+def _usage(prompt_tokens: int, images: int, outcomes: list[Outcome]) -> dict:
     completion = sum(tools.output_tokens(o) for o in outcomes)
     return {
         "prompt_tokens": prompt_tokens,
@@ -126,6 +129,8 @@ def _usage(prompt: text.Prompt, outcomes: list[Outcome], tool_tokens: int = 0) -
 def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     model, prompt, opts = _parse(body, extra_models)
     plan = reasoning.plan_chat(model, body, prompt.all_text)
+    prompt_tokens, images = _prompt_tokens(prompt, tools.prompt_tokens(opts["tools"]))
+    common.check_context(model, prompt_tokens, "chat")
     key, tools_key = ids.body_ids(body, "chat", "chat-tools")
     outcomes = toolwire.chat_outcomes(opts, prompt, tools_key) or [
         generate.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=plan.visible_limit(opts["limit"]))
@@ -133,7 +138,7 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
     ]
     outcomes = [steering.apply_bans(o, body) for o in outcomes]
     ident = "chatcmpl-" + key
-    usage = _usage(prompt, outcomes, tools.prompt_tokens(opts["tools"]))
+    usage = _usage(prompt_tokens, images, outcomes)
     reasoning.charge_chat(usage, plan.used(opts["limit"]) * opts["n"])
     top, salt = opts["top_logprobs"], model + "\x1f" + prompt.all_text  # logprobs: the same streamed or not
     if opts["stream"]:
@@ -152,7 +157,7 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
         "id": ident,
         "object": "chat.completion",
         "created": CREATED,
-        "model": model,
+        "model": model_table.snapshot_of(model),
         "choices": choices,
         "usage": usage,
         "service_tier": "default",
@@ -165,8 +170,10 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
 def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, include_usage: bool, top: int | None = None, salt: str = "") -> Iterator[tuple[dict, bool]]:
     """``(chunk, is_token)`` pairs in the real order; the server paces the token ones."""
 
+    named = model_table.snapshot_of(model)
+
     def chunk(choices: list, **extra: Any) -> dict:
-        data = {"id": ident, "object": "chat.completion.chunk", "created": CREATED, "model": model,
+        data = {"id": ident, "object": "chat.completion.chunk", "created": CREATED, "model": named,
                 "system_fingerprint": "fp_offline", "choices": choices, **extra}
         if include_usage and "usage" not in extra:
             data["usage"] = None

@@ -104,3 +104,15 @@ def parse_format(spec: Any, param: str) -> Format:
 def require_json_word(prompt: text.Prompt, fmt: Format, message: str, param: str) -> None:
     if fmt.kind == "json_object" and "json" not in prompt.all_text.lower():
         raise errors.SimError(400, message, param=param)
+
+
+def check_context(model: str, prompt_tokens: int, api: str) -> None:
+    """400 ``context_length_exceeded`` when the prompt alone is over ``model``'s window.
+
+    ``prompt_tokens`` is the count the reply's usage reports (computed once, reused here).
+    Prompt plus ``max_completion_tokens`` over the window is not refused: no live answer for
+    that case with current models was found to copy (the old form named "in the completion").
+    """
+    window = model_table.context_window(model)
+    if window is not None and prompt_tokens > window:
+        raise errors.context_length_exceeded(window, prompt_tokens, api)

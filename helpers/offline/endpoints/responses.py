@@ -9,7 +9,7 @@ from ..behaviour import tokenizer as tokens
 from . import common, toolwire
 from ..wire import errors, ids, parts
 from ..behaviour import generate, reasoning, steering, text, tools, vision
-from ..data import params
+from ..data import catalog as model_table, params
 from . import store as state
 from ..wire.ids import CREATED
 from ..behaviour.outcome import Outcome
@@ -94,8 +94,7 @@ def _parse(body: dict, extra_models: frozenset[str], kind: str = "responses") ->
     return model, prompt, opts
 
 
-def _usage(prompt: text.Prompt, outcome: Outcome, tool_tokens: int = 0) -> dict:
-    inputs = input_tokens(prompt, tool_tokens)
+def _usage(inputs: int, outcome: Outcome) -> dict:
     out = tools.output_tokens(outcome)
     return {
         "input_tokens": inputs,
@@ -129,7 +128,7 @@ def _response(ident: str, msg_id: str, model: str, body: dict, outcome: Outcome,
         "incomplete_details": None,
         "instructions": body.get("instructions"),
         "max_output_tokens": body.get("max_output_tokens"),
-        "model": model,
+        "model": model_table.snapshot_of(model),
         "output": [],
         "parallel_tool_calls": True,
         "temperature": body.get("temperature", 1.0),
@@ -169,12 +168,14 @@ def handle(body: dict, extra_models: frozenset[str], store: state.ResponseStore 
     state.check_request(body)
     history = state.previous_context(body, store)
     model, prompt, opts = _parse(state.with_history(body, history), extra_models)
+    inputs = input_tokens(prompt, tools.prompt_tokens(opts["tools"]))  # counted once: the window check and the usage
+    common.check_context(model, inputs, "responses")
     key, tools_key = ids.body_ids(body, "responses", "responses-tools")
     extras = build_extras(key, model, body, prompt, opts["limit"])
     outcome = toolwire.responses_outcome(opts, prompt, tools_key) or generate.generate(
         prompt, opts["format"], seed=None, index=0, stop=[], limit=extras.plan.visible_limit(opts["limit"]))
     ident, msg_id = "resp_" + key, "msg_" + key
-    usage = _usage(prompt, outcome, tools.prompt_tokens(opts["tools"]))
+    usage = _usage(inputs, outcome)
     reasoning.charge_responses(usage, extras.plan.used(opts["limit"]))
     final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage, opts["tools"].echo))
     state.remember(store, body, final, history)

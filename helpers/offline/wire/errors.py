@@ -124,3 +124,19 @@ def unsupported_part(kind: object, where: str, supported: str) -> SimError:
         param=f"{where}.type",
         code="invalid_value",
     )
+
+
+def context_length_exceeded(window: int, used: int, api: str = "chat") -> SimError:
+    """The API's 400 for a prompt longer than the model's context window.
+
+    Chat Completions: the message, type, param and code verified in FACTS.md section 7
+    (2026-12-07). Responses: the same code with param ``input`` and the message quoted from a
+    live reply in dyad-sh/dyad#1672 (2025-10-30; it carries no token counts). That live reply
+    arrived as a stream ``error`` event; the simulator refuses before any event, with a 400.
+    """
+    if api == "chat":
+        message = (f"This model's maximum context length is {window} tokens. However, your messages resulted in "
+                   f"{used} tokens. Please reduce the length of the messages.")
+        return SimError(400, message, param="messages", code="context_length_exceeded")
+    return SimError(400, "Your input exceeds the context window of this model. Please adjust your input and try again.",
+                    param="input", code="context_length_exceeded")
