@@ -169,9 +169,11 @@ def unquote_key(value: str) -> str:
 def key_problems(value: str) -> list[KeyProblem]:
     """Every problem in a key as written (quotes, spaces, odd characters, placeholder, too short)."""
     found: list[KeyProblem] = []
-    if value[:1] in QUOTES or value[-1:] in QUOTES:
+    inner = value.strip()  # quotes count inside spaces too: ' “sk-…” '
+    if inner[:1] in QUOTES or inner[-1:] in QUOTES:
         found.append(KeyProblem(FAIL, _QUOTED, _QUOTED_FIX, "quotes"))
-        value = value.strip(QUOTES)
+        edge = len(value) - len(value.lstrip()), len(value) - len(value.rstrip())
+        value = value[: edge[0]] + inner.strip(QUOTES) + value[len(value) - edge[1]:]
     if value != value.strip():
         found.append(KeyProblem(WARN, _SPACES, _SPACES_FIX, "spaces"))
     stripped = value.strip()
@@ -222,7 +224,9 @@ def unsendable_key(key: str | None, source: str) -> Message | None:
     if not key or all(" " <= ch <= "~" for ch in key):
         return None
     variable = source.split(", ")[0] if ", " in source else "OPENAI_API_KEY"
-    found = [p for p in key_problems(key) if p.kind == "character"]
+    # Typographic quotes (“sk-…”, pasted from a chat app) are non-ASCII: name them as quotes, as the
+    # note for straight quotes does, not as two odd characters.
+    found = [p for p in key_problems(key) if p.kind in ("quotes", "character")]
     fields = {"variable": variable, "masked": repr(mask_key(key)), "source": source_label(source)}
     if not found:
         return UNSENDABLE.format(problem=_NON_ASCII, **fields)

@@ -18,8 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 from .messages import Message, message
 
 FAIL, WARN = "fail", "warn"
-#: Quote characters a pasted value may carry along (ASCII, typographic, CJK corner brackets, backtick).
-QUOTES = "\"'“”‘’「」`"
+#: Quote characters a pasted value may carry along: ASCII, typographic (“ ” ‘ ’ „ ‚ « » ‹ ›), the
+#: full-width forms a Chinese input method types (＂ ＇), CJK corner brackets (「 」 『 』 and their
+#: vertical forms), the double prime quotes (〝 〞 〟) and the backtick.
+QUOTES = "\"'“”‘’„‚«»‹›＂＇「」『』﹁﹂﹃﹄〝〞〟`"
 #: Paths the SDK appends itself: a base URL must stop before them.
 ENDPOINT_PATHS = ("/chat/completions", "/completions", "/responses", "/embeddings", "/models", "/chat")
 #: Ollama's default port: plain http, API under /v1.

@@ -25,6 +25,13 @@ def kinds(value: str) -> list[str]:
         (PROJ, []),
         (f'"{PROJ}"', ["quotes"]),
         (f"“{PROJ}”", ["quotes"]),
+        (f"‘{PROJ}’", ["quotes"]),
+        (f"«{PROJ}»", ["quotes"]),
+        (f"„{PROJ}“", ["quotes"]),
+        (f"＂{PROJ}＂", ["quotes"]),
+        (f"「{PROJ}」", ["quotes"]),
+        (f"『{PROJ}』", ["quotes"]),
+        (f" “{PROJ}” ", ["quotes", "spaces"]),
         (f" {PROJ}\n", ["spaces"]),
         (PROJ[:10] + "\uff21" + PROJ[10:], ["character"]),
         (PROJ[:10] + "\u200b" + PROJ[10:], ["character"]),
@@ -190,3 +197,28 @@ def test_url_problem_says_what_lesson_07_prints() -> None:
     (problem,), _ = urls.url_problems("https://api.openai.com")
     assert problem.severity == "fail"
     assert (problem.problem.render("en"), problem.problem.render("zh")) == ("it lacks the /v1 path", "缺少 /v1 路径")
+
+
+TYPOGRAPHIC = ["“{}”", "‘{}’", "«{}»", "„{}“", "＂{}＂", "「{}」", "『{}』", " “{}” "]
+
+
+@pytest.mark.parametrize("wrapped", TYPOGRAPHIC)
+def test_typographic_quotes_get_the_quotes_note_from_env_file_and_environment(tmp_path, wrapped: str) -> None:
+    from helpers import config
+    from helpers.envfile import load_env_file
+
+    env = tmp_path / ".env"
+    env.write_text(f"OPENAI_API_KEY={wrapped.format(PROJ)}\n", encoding="utf-8")
+    for settings in (config.resolve({}, env_file=load_env_file(env)), config.resolve({"OPENAI_API_KEY": wrapped.format(PROJ)})):
+        rendered = [(n.render(EN), n.render(ZH)) for n in settings.notes]
+        quoted = [pair for pair in rendered if "wrapped in quotes" in pair[0]]
+        assert quoted, rendered
+        assert "delete the quotes around the key" in quoted[0][0] and "删掉密钥两侧的引号" in quoted[0][1]
+        assert all(PROJ[8:20] not in en + zh for en, zh in rendered)  # never the key itself
+
+
+def test_straight_quotes_in_the_environment_get_the_same_problem() -> None:
+    from helpers import config
+
+    notes = config.resolve({"OPENAI_API_KEY": f'"{PROJ}"'}).notes
+    assert any("wrapped in quotes" in n.render(EN) for n in notes)
