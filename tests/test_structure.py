@@ -183,7 +183,7 @@ def test_live_import_loads_no_simulator(tmp_path: Path) -> None:
 #: The simulator's layers, by concern: what each may import from the others.
 SIM_LAYERS = {
     "wire": {"wire", "endpoints", "data", "behaviour", "replay"},  # the server routes to the endpoints
-    "replay": {"replay"},  # recordings and their replay (issue 17): stdlib only, imported on demand
+    "replay": {"replay", "wire"},  # recordings and their replay (issue 17): imported on demand; shares the wire's framing
     "endpoints": {"wire", "data", "behaviour", "endpoints"},
     "behaviour": {"behaviour", "data", "wire"},
     "data": {"data", "wire", "behaviour"},

@@ -7,6 +7,8 @@ import os
 import time
 from typing import Any
 
+from ..wire.constants import RECORDED_DATE_HEADER, RECORDED_MODEL_HEADER, SOURCE_HEADER
+from ..wire.replies import LAST_CHUNK, STREAM_HEADERS, chunk
 from .recording import Exchange, Recording, load
 
 ENV = "KIT_REPLAY"
@@ -37,9 +39,9 @@ class Replayer:
         for name, value in ex.headers.items():
             if name != "content-type":
                 handler.send_header(name, value)
-        handler.send_header("x-kit-source", "recorded")
-        handler.send_header("x-kit-recorded-model", ex.model or "")
-        handler.send_header("x-kit-recorded-date", ex.date)
+        handler.send_header(SOURCE_HEADER, "recorded")
+        handler.send_header(RECORDED_MODEL_HEADER, ex.model or "")
+        handler.send_header(RECORDED_DATE_HEADER, ex.date)
         if ex.events is None:
             payload = ex.body if isinstance(ex.body, str) else json.dumps(ex.body, ensure_ascii=False)
             data = payload.encode("utf-8")
@@ -48,19 +50,17 @@ class Replayer:
             handler.end_headers()
             handler.wfile.write(data)
             return
-        handler.send_header("Content-Type", ex.headers.get("content-type", "text/event-stream; charset=utf-8"))
-        handler.send_header("Cache-Control", "no-cache")
-        handler.send_header("Transfer-Encoding", "chunked")
+        for name, value in STREAM_HEADERS.items():
+            handler.send_header(name, ex.headers.get("content-type", value) if name == "Content-Type" else value)
         handler.end_headers()
         start = time.monotonic()
         for event in ex.events:
             if self.pacing:
                 time.sleep(max(0.0, float(event.get("t", 0)) - (time.monotonic() - start)))
             text = (f"event: {event['event']}\n" if event.get("event") else "") + f"data: {event['data']}\n\n"
-            chunk = text.encode("utf-8")
-            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            handler.wfile.write(chunk(text.encode("utf-8")))
             handler.wfile.flush()
-        handler.wfile.write(b"0\r\n\r\n")
+        handler.wfile.write(LAST_CHUNK)
 
 
 def from_environment(environ: Any = os.environ) -> Replayer | None:

@@ -1,4 +1,4 @@
-"""The simulator's small public constants: its keys and its latency headers.
+"""The simulator's small public constants: its keys, its latency headers, the source header.
 
 Kept apart from ``server.py`` so configuration can name them without loading the server.
 """
@@ -14,3 +14,8 @@ LATENCY_HEADER = "x-offline-latency-ms"
 TOKEN_LATENCY_HEADER = "x-offline-token-latency-ms"
 MAX_LATENCY_MS = 60_000.0
 MAX_TOKEN_LATENCY_MS = 2_000.0
+#: Every answer says where it came from: ``simulated`` (the simulator) or ``recorded`` (a replay).
+SOURCE_HEADER = "x-kit-source"
+#: A replayed answer also names the model that answered and when it was recorded.
+RECORDED_MODEL_HEADER = "x-kit-recorded-model"
+RECORDED_DATE_HEADER = "x-kit-recorded-date"

@@ -27,3 +27,14 @@ class StreamReply:
     events: Iterator[tuple[dict, bool]]
     sse_done: bool = False
     named: bool = False
+
+
+#: The headers of every event stream the simulator sends (simulated or replayed).
+STREAM_HEADERS = {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "Transfer-Encoding": "chunked"}
+#: The last chunk of a chunked HTTP body.
+LAST_CHUNK = b"0\r\n\r\n"
+
+
+def chunk(data: bytes) -> bytes:
+    """``data`` framed as one chunk of a chunked HTTP body."""
+    return b"%x\r\n%s\r\n" % (len(data), data)

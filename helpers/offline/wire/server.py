@@ -25,16 +25,13 @@ from ..endpoints import chat, common, embeddings, models_api, responses
 from . import errors, faults, ids, request_body
 from ..data import profiles
 from ..endpoints import store as state
-from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, TOKEN_LATENCY_HEADER
+from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, SOURCE_HEADER, TOKEN_LATENCY_HEADER
 from .errors import SimError
 from .net import is_loopback
-from .replies import JsonReply, StreamReply
+from .replies import LAST_CHUNK, STREAM_HEADERS, JsonReply, StreamReply, chunk
 
 #: Bodies above this size get 413 (a base64 photo is a few MB).
 MAX_BODY = 32 * 1024 * 1024
-
-#: Every answer says where it came from: ``simulated`` here (a replayed recording says ``recorded``).
-SOURCE_HEADER = "x-kit-source"
 
 RATE_LIMIT_REQUESTS = 10_000
 RATE_LIMIT_TOKENS = 10_000_000
@@ -234,9 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-            self.send_header("Cache-Control", "no-cache")
-            self.send_header("Transfer-Encoding", "chunked")
+            for name, value in STREAM_HEADERS.items():
+                self.send_header(name, value)
             self.end_headers()
             for data, is_token in reply.events:
                 if is_token and delay > 0:
@@ -244,19 +240,15 @@ class _Handler(BaseHTTPRequestHandler):
                 line = f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
                 if reply.named:
                     line = f"event: {data['type']}\n" + line
-                pending += self._chunk(line.encode("utf-8"))
+                pending += chunk(line.encode("utf-8"))
                 if delay > 0:
                     self._write(pending)
             if reply.sse_done:
-                pending += self._chunk(b"data: [DONE]\n\n")
-            pending += b"0\r\n\r\n"
+                pending += chunk(b"data: [DONE]\n\n")
+            pending += LAST_CHUNK
             self._write(pending)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True  # the client went away mid-stream; nothing to clean up
-
-    @staticmethod
-    def _chunk(data: bytes) -> bytes:
-        return b"%x\r\n%s\r\n" % (len(data), data)
 
     def _write(self, pending: bytearray) -> None:
         self.wfile.write(bytes(pending))
