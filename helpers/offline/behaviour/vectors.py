@@ -133,11 +133,6 @@ def engine_name() -> str:
     return "lexical"
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Cosine of two rows from :func:`embed` (they are unit vectors)."""
-    return float(np.dot(a, b))
-
-
 def embed(texts: list[str], dims: int) -> np.ndarray:
     """Unit vectors from the engine in use (:func:`engine_name`), one row per text."""
     if engine_name() != "lexical":

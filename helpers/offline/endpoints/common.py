@@ -24,12 +24,18 @@ def check_unknown(body: dict, kind: str) -> None:
     params.check_request(body, kind)
 
 
-def check_model(body: dict, extra_models: frozenset[str]) -> str:
+def model_name(body: dict) -> str:
+    """The request's ``model``: a string, or the API's 400 (missing, wrong type). Every endpoint's first check."""
     model = body.get("model")
     if model is None:
         raise errors.missing_param("model")
     if not isinstance(model, str):
         raise errors.invalid_type("model", "a string", model)
+    return model
+
+
+def check_model(body: dict, extra_models: frozenset[str]) -> str:
+    model = model_name(body)
     if not model_available(model, extra_models):
         raise errors.model_not_found(model)
     return model

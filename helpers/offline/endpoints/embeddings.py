@@ -70,11 +70,7 @@ def _check_unknown(body: dict) -> None:
 
 
 def _check_model(body: dict, extra_models: frozenset[str]) -> str:
-    model = body.get("model")
-    if model is None:
-        raise errors.missing_param("model")
-    if not isinstance(model, str):
-        raise errors.invalid_type("model", "a string", model)
+    model = common.model_name(body)
     if model in MODELS:
         return model
     if common.model_available(model, extra_models):
