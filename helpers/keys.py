@@ -170,13 +170,12 @@ def key_problems(value: str) -> list[KeyProblem]:
     """Every problem in a key as written (quotes, spaces, odd characters, placeholder, too short)."""
     found: list[KeyProblem] = []
     inner = value.strip()  # quotes count inside spaces too: ' “sk-…” '
-    if inner[:1] in QUOTES or inner[-1:] in QUOTES:
+    unquoted = inner.strip(QUOTES)
+    if unquoted != inner:
         found.append(KeyProblem(FAIL, _QUOTED, _QUOTED_FIX, "quotes"))
-        edge = len(value) - len(value.lstrip()), len(value) - len(value.rstrip())
-        value = value[: edge[0]] + inner.strip(QUOTES) + value[len(value) - edge[1]:]
-    if value != value.strip():
+    if value != inner or unquoted != unquoted.strip():  # spaces around the key, or inside its quotes
         found.append(KeyProblem(WARN, _SPACES, _SPACES_FIX, "spaces"))
-    stripped = value.strip()
+    stripped = unquoted.strip()
     found.extend(_character_problems(stripped))
     if PLACEHOLDER.search(stripped):
         found.append(KeyProblem(FAIL, _PLACEHOLDER_TEXT, _PLACEHOLDER_FIX, "placeholder"))
