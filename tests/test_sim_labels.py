@@ -30,6 +30,16 @@ def test_zh_instruction_gives_the_bare_label(client, stream, review, label):
     assert chat_text(client, [{"role": "user", "content": ZH_ASK.format(review)}], stream) == label
 
 
+@pytest.mark.parametrize(("review", "label"), [
+    ("快递准时到了，但盒子压扁了。", "负面"),  # 快 of 快递 (delivery) is no praise
+    ("慢慢就习惯了，挺好的", "正面"),  # 慢 of 慢慢 (gradually) is no complaint
+    ("发货太慢了", "负面"),
+    ("用起来很快，很满意", "正面"),
+])
+def test_zh_cues_do_not_hide_in_common_words(client, review, label):
+    assert chat_text(client, [{"role": "user", "content": ZH_ASK.format(review)}]) == label
+
+
 @pytest.mark.parametrize("stream", [False, True])
 def test_fewshot_label_of_the_nearest_example(client, stream):
     messages = [*FEWSHOT, {"role": "user", "content": "What a great movie, loved the ending!"}]

@@ -49,10 +49,12 @@ _FIELD = re.compile(r"^\s*([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff ]{0,19})\s*[:�
 _POSITIVE = {"positive", "yes", "true", "good", "正面", "积极", "是", "好评", "正向", "pos"}
 _NEGATIVE = {"negative", "no", "false", "bad", "负面", "消极", "否", "差评", "负向", "neg"}
 _NEUTRAL = {"neutral", "mixed", "中性", "中立", "一般"}
+# Chinese cues are counted as substrings, so a one-character cue must not hide in common words:
+# 快 is in 快递 (delivery) and 慢 in 慢慢 (gradually); the speed cues are written as phrases.
 _POS_CUES = ("love", "great", "excellent", "good", "happy", "wonderful", "amazing", "best", "like", "enjoy",
-             "喜欢", "好", "棒", "满意", "开心", "推荐", "赞", "不错", "优秀", "快")
+             "喜欢", "好", "棒", "满意", "开心", "推荐", "赞", "不错", "优秀", "很快")
 _NEG_CUES = ("hate", "terrible", "awful", "bad", "worst", "broken", "disappoint", "poor", "slow", "angry",
-             "讨厌", "差", "糟", "失望", "坏", "慢", "难用", "退货", "生气", "垃圾")
+             "讨厌", "差", "糟", "失望", "坏", "太慢", "很慢", "难用", "退货", "生气", "垃圾", "压扁", "破损", "裂")
 
 
 def nearest(query: str, candidates: list[str]) -> int:
