@@ -65,17 +65,23 @@ class UnknownPriceError(KeyError):
         return str(NO_PRICE.format(model=self.args[0]))
 
 
+def family_name(model: str) -> str:
+    """``model`` without a dated snapshot suffix (``gpt-5.4-mini-2026-03-17`` -> ``gpt-5.4-mini``).
+
+    Replies name the snapshot an alias resolved to, so a price or a message about a reply's model
+    goes by its family: the name a learner adds to :data:`PRICES`."""
+    return re.sub(r"-\d{4}-\d{2}-\d{2}$", "", model)
+
+
 def price_for(model: str) -> Price:
     """The price of ``model``; a dated snapshot name (``gpt-5.4-mini-2026-03-17``) uses its family's."""
     if not isinstance(model, str):
         raise TypeError(str(NOT_A_NAME.format(kind=type(model).__name__)))
-    if model in PRICES:
-        return PRICES[model]
     # Only a dated snapshot shares its family's price: "gpt-5.4-mni" (a typo) is not "gpt-5.4".
-    family = next((name for name in PRICES if re.fullmatch(re.escape(name) + r"-\d{4}-\d{2}-\d{2}", model)), None)
-    if family is None:
-        raise UnknownPriceError(model)
-    return PRICES[family]
+    price = PRICES.get(model) or PRICES.get(family_name(model))
+    if price is None:
+        raise UnknownPriceError(family_name(model))
+    return price
 
 
 def estimate_cost(model: str, input_tokens: int, output_tokens: int, cached_tokens: int = 0) -> float:
@@ -141,11 +147,12 @@ class UsageLog:
             return sum(r.cost for r in self.records)
 
     def by_model(self) -> dict[str, dict[str, float]]:
-        """Calls, tokens and estimated cost per model."""
+        """Calls, tokens and estimated cost per model family (a reply names its dated snapshot:
+        ``gpt-5.4-mini-2026-03-17`` is counted under ``gpt-5.4-mini``, the name it is priced by)."""
         table: dict[str, dict[str, float]] = defaultdict(lambda: {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cost": 0.0})
         with self._lock:
             for r in self.records:
-                row = table[r.model]
+                row = table[family_name(r.model)]
                 row["calls"] += 1
                 row["input_tokens"] += r.input_tokens
                 row["output_tokens"] += r.output_tokens

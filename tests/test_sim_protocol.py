@@ -101,3 +101,37 @@ def test_a_model_without_a_known_window_is_not_refused():
     assert catalog.context_window("gpt-6-sol") is None
     assert catalog.context_window("gpt-4o-mini-2024-07-18") == 128_000
     assert catalog.context_window("gpt-4.1-nano") == 1_047_576
+
+
+def test_truncation_auto_over_the_window_is_refused_not_dropped(client):
+    model, window = _smallest_window()
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.responses.create(model=model, input=_content_of(window + 1), truncation="auto")
+    assert caught.value.param == "truncation" and str(window) in caught.value.body["message"]
+
+
+# --- max_tokens on reasoning models ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["gpt-5-mini", "o3", MODEL])
+def test_max_tokens_is_refused_on_a_reasoning_model(client, model):
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(client, "Hello", model=model, max_tokens=20)
+    error = caught.value
+    assert (error.code, error.param, error.type) == ("unsupported_parameter", "max_tokens", "invalid_request_error")
+    assert error.body["message"] == ("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                                     "Use 'max_completion_tokens' instead.")
+    assert chat(client, "Hello", model=model, max_completion_tokens=20).choices  # the new name works
+
+
+def test_max_tokens_still_works_on_a_non_reasoning_model(client):
+    reply = chat(client, "Write a long story about the sea.", model="gpt-4o-mini", max_tokens=5)
+    assert reply.choices[0].finish_reason == "length" and reply.usage.completion_tokens == 5
+
+
+def test_a_max_tokens_only_provider_still_takes_max_tokens(simulator):
+    from test_sim_support import make_client
+
+    with make_client(simulator.base_url, default_headers={"x-offline-profile": "basic"}) as sdk:
+        reply = chat(sdk, "Write a long story about the sea.", max_tokens=5)
+    assert reply.choices[0].finish_reason == "length"

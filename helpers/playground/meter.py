@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from ..costs import family_name
 from ..messages import Message
 from . import labels as T
 from .errors import Explanation
@@ -26,7 +27,7 @@ def meter_html(result: StreamResult, lang: str, session: SessionTotals | None = 
         _say(lang, T.NO_USAGE) if result.input_tokens is None
         else _say(lang, T.TOKENS_ESTIMATED if result.estimated else T.TOKENS,
                   input=result.input_tokens, output=result.output_tokens),
-        _say(lang, T.NO_PRICE, model=result.model) if result.cost is None else _say(lang, T.COST, cost=result.cost),
+        _say(lang, T.NO_PRICE, model=family_name(result.model)) if result.cost is None else _say(lang, T.COST, cost=result.cost),
         _say(lang, T.LATENCY, first=first, total=result.total_s or 0.0),
         _say(lang, T.FINISH, reason=result.finish_reason or _say(lang, T.NONE)),
     ]

@@ -57,6 +57,10 @@ def reasoning_tokens(effort: str | None, prompt_text: str, index: int = 0) -> in
 def plan_chat(model: str, body: dict, prompt_text: str) -> Plan:
     """Check ``reasoning_effort`` and the sampling parameters for ``model``; say how it reasons."""
     caps = reasoning_of(model)
+    # A provider profile that only knows max_tokens marks its bodies (data/profiles.TakesMaxTokens).
+    if caps.refuses_max_tokens and body.get("max_tokens") is not None and not getattr(body, "takes_max_tokens", False):
+        raise errors.SimError(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+                              param="max_tokens", code="unsupported_parameter")
     effort = _effort(body.get("reasoning_effort"), "reasoning_effort", caps, model)
     effective = effort or caps.default
     _check_sampling(caps, effective, body, _chat_sampling(body))

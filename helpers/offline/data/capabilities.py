@@ -13,7 +13,7 @@ this table existed (sampling parameters accepted) and says so in ``note``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Every effort value the SDK can send (``openai.types.shared.ReasoningEffort``).
 ALL_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
@@ -42,6 +42,11 @@ SRC_GPT5_TEMP = ("real 400s quoted in diffbot/code-gpt-docs#445 and tmc/langchai
 SRC_NON_REASONING = ("real 400s quoted in BoundaryML/baml#2708 (gpt-4.1), RageAgainstThePixel/OpenAI-DotNet#500 "
                      "(gpt-4o), Laisky/one-api#120 (gpt-5-chat-latest), carlrobertoh/ProxyAI#1203 (chat): "
                      "'Unsupported parameter: 'reasoning.effort' is not supported with this model.'")
+SRC_MAX_TOKENS = ("FACTS.md section 7 (checked 2026-12-07) and real 400s quoted in griptape-ai/ComfyUI-Griptape#312 "
+                  "(gpt-5, 2025-08-22), MuiseDestiny/zotero-gpt#464 (gpt-5-mini, 2025-09-03), fish2018/YPrompt#26 "
+                  "(gpt-5.1, 2025-12-22), truefoundry/models#827 (gpt-5.5 through a gateway, 2026): 'Unsupported "
+                  "parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.' "
+                  "param max_tokens, code unsupported_parameter (the o-series since o1, the OpenAI reasoning guide)")
 SRC_54 = ("replicate.com/openai/gpt-5.4 API schema and docs.anyfast.ai gpt-5-4-mini guide (read 2026-11-30): "
           "efforts none, low, medium, high, xhigh; default none")
 
@@ -62,6 +67,9 @@ class Reasoning:
     refuses_stop: bool = False
     #: ``reasoning.summary = "concise"`` supported (the spec: all reasoning models after gpt-5).
     concise: bool = True
+    #: Chat Completions' deprecated ``max_tokens`` refused (400 unsupported_parameter, "Use
+    #: 'max_completion_tokens' instead."); see :data:`SRC_MAX_TOKENS`.
+    refuses_max_tokens: bool = True
     sources: tuple[str, ...] = field(default_factory=tuple)
     note: str = ""
 
@@ -70,7 +78,7 @@ class Reasoning:
         return bool(self.efforts)
 
 
-NON_REASONING = Reasoning((), None, sources=(SRC_NON_REASONING,), note="Not a reasoning model.")
+NON_REASONING = Reasoning((), None, refuses_max_tokens=False, sources=(SRC_NON_REASONING,), note="Not a reasoning model.")
 O_SERIES = Reasoning(
     ("low", "medium", "high"), "medium", sampling="refused", refuses_stop=True, concise=False,
     sources=(SRC_MATRIX, "OpenAI reasoning guide 'limitations' cited in vercel/ai (platform.openai.com/docs/guides/reasoning#limitations)"),
@@ -87,8 +95,8 @@ GPT51 = Reasoning(
 )
 GPT51_CODEX = Reasoning(("low", "medium", "high"), "medium", sampling="default_only", sources=(SRC_MATRIX,),
                         note="Default effort not documented; medium assumed (the pre-gpt-5.1 default).")
-CHAT_LATEST = Reasoning(("medium",), "medium", sampling="accepted", sources=(SRC_MATRIX,),
-                        note="Sampling parameters: no source found; accepted as before.")
+CHAT_LATEST = Reasoning(("medium",), "medium", sampling="accepted", refuses_max_tokens=False, sources=(SRC_MATRIX,),
+                        note="Sampling parameters and max_tokens: no source found; accepted as before.")
 GPT52 = Reasoning(
     ("none", "low", "medium", "high", "xhigh"), "none", sampling_at_none=True, sampling="default_only",
     sources=(SRC_RULE_51, SRC_MATRIX, SRC_SAMPLING_NONE),
@@ -102,10 +110,13 @@ GPT54 = Reasoning(
           "value is supported'), maybe with a reasoning effort set. Kept: accepted at none (GPT54_SAMPLING_AT_NONE)."),
 )
 UNKNOWN = Reasoning(
-    ALL_EFFORTS, "none", sampling_at_none=True, sampling="accepted",
-    note=("No source found (gpt-5.5, gpt-5.6-*, gpt-6-*, configured third-party models): every effort the SDK "
-          "can send is honoured, the default does not reason and sampling parameters stay accepted, as before."),
+    ALL_EFFORTS, "none", sampling_at_none=True, sampling="accepted", refuses_max_tokens=False,
+    note=("No source found (gpt-5.6-*, gpt-6-*, configured third-party models): every effort the SDK "
+          "can send is honoured, the default does not reason and sampling parameters and max_tokens stay accepted, as before."),
 )
+#: gpt-5.5: efforts and sampling unknown like UNKNOWN, but max_tokens refused (SRC_MAX_TOKENS).
+GPT55 = replace(UNKNOWN, refuses_max_tokens=True, sources=(SRC_MAX_TOKENS,),
+                note="Efforts and sampling: no source found (as UNKNOWN); max_tokens is refused (truefoundry/models#827).")
 
 FAMILIES: dict[str, Reasoning] = {
     "o1": O_SERIES, "o3": O_SERIES, "o3-mini": O_SERIES, "o4-mini": O_SERIES,
@@ -115,6 +126,7 @@ FAMILIES: dict[str, Reasoning] = {
     "gpt-5.1-chat-latest": CHAT_LATEST, "gpt-5.2-chat-latest": CHAT_LATEST,
     "gpt-5.2": GPT52, "gpt-5.2-pro": GPT52_PRO,
     "gpt-5.4": GPT54, "gpt-5.4-mini": GPT54, "gpt-5.4-nano": GPT54,
+    "gpt-5.5": GPT55,
 }
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 _NON_REASONING_PREFIXES = ("gpt-4", "gpt-3.5", "chatgpt-4o", "gpt-audio", "gpt-4o")

@@ -57,7 +57,7 @@ MODERATION = pc.refuse_set("Moderated completions (a moderation model scoring in
 CONVERSATION = pc.refuse_set("The Conversations API (server-side conversation state)")
 
 # Shared records.
-MODEL = honoured("endpoints/common.py", "must name a model the simulator serves; retired or unknown models get 404 model_not_found")
+MODEL = honoured("endpoints/common.py", "must name a model the simulator serves; retired or unknown models get 404 model_not_found; the reply names the dated snapshot an alias resolves to (data/catalog.py); a prompt over the model's context window gets 400 context_length_exceeded")
 TEMPERATURE = honoured("endpoints/common.py", "range-checked (0-2) like the API and listed in the reply's Settings line")
 TOP_P = honoured("endpoints/common.py", "range-checked (0-1) like the API and listed in the reply's Settings line")
 METADATA = accepted("at most 16 string pairs (keys <= 64, values <= 512 characters); nothing is stored offline", pc.metadata)
@@ -71,7 +71,7 @@ TOOL_CHOICE = honoured("behaviour/tools.py", "steers tool calls like the API")
 PARALLEL = honoured("behaviour/tools.py", "one or several tool calls per turn")
 PREVIOUS = honoured("endpoints/store.py", "continues a stored response; an unknown id is a 400")
 REASONING = honoured("data/capabilities.py", "reasoning settings, checked against the model's capabilities")
-TRUNCATION_P = accepted("'auto' or 'disabled'; the simulator's context window is never exceeded by a tutorial prompt", TRUNCATION)
+TRUNCATION_P = accepted("'auto' or 'disabled'; under the context window both answer alike; over it 'disabled' gets the API's 400 context_length_exceeded and 'auto' (dropping the oldest input) is refused with a 400 saying so", TRUNCATION)
 
 
 def _chat_store(name: str, value: Any, body: dict) -> None:
@@ -89,7 +89,7 @@ CHAT: dict[str, Param] = {
     "seed": honoured("behaviour/text.py", "picks the wording; the same seed and request give the same bytes"),
     "stop": honoured("behaviour/text.py", "up to 4 sequences; the reply ends before the first one"),
     "max_completion_tokens": honoured("behaviour/text.py", "the reply is cut at the limit with finish_reason 'length'"),
-    "max_tokens": honoured("behaviour/text.py", "deprecated alias of max_completion_tokens, same cut"),
+    "max_tokens": honoured("behaviour/reasoning.py", "deprecated alias of max_completion_tokens, same cut; reasoning models (o-series, gpt-5 family) refuse it with 400 unsupported_parameter, as the API does"),
     "presence_penalty": honoured("endpoints/common.py", "range-checked (-2..2) and listed in Settings; the simulated reply never repeats a topic to penalise"),
     "frequency_penalty": honoured("endpoints/common.py", "range-checked (-2..2) and listed in Settings; the simulated reply never repeats a token run to penalise"),
     "logit_bias": honoured("behaviour/steering.py", "-100 bans a token id from the reply; 100 (forcing a token) is refused; other values are soft nudges", check_logit_bias),

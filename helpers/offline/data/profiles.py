@@ -65,6 +65,16 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+class TakesMaxTokens(dict):
+    """A chat body for a provider that limits output with ``max_tokens`` for every model.
+
+    OpenAI refuses ``max_tokens`` on reasoning models; such providers do not, so the reasoning
+    check reads this marker (``takes_max_tokens``) and lets it through. The body itself is
+    unchanged, so the reply's Settings line still shows what was sent."""
+
+    takes_max_tokens = True
+
+
 class UnknownProfile(ValueError):
     """A profile name that does not exist; the message lists the valid ones (both languages)."""
 
@@ -171,6 +181,8 @@ def screen(profile: Profile, path: str, body: dict) -> dict:
         _check_images(profile, body.get("messages"), "messages", "image_url")
         if not profile.stream_usage and "stream_options" in body:
             body = {name: value for name, value in body.items() if name != "stream_options"}
+        if not profile.max_completion_tokens:
+            body = TakesMaxTokens(body)
     elif path.startswith("/v1/responses"):
         spec = body.get("text")
         _check_format(profile, _format_type(spec.get("format") if isinstance(spec, dict) else None), "text.format")

@@ -112,7 +112,7 @@ def require_json_word(prompt: text.Prompt, fmt: Format, message: str, param: str
         raise errors.SimError(400, message, param=param)
 
 
-def check_context(model: str, prompt_tokens: int, api: str) -> None:
+def check_context(model: str, prompt_tokens: int, api: str, truncation: Any = None) -> None:
     """400 ``context_length_exceeded`` when the prompt alone is over ``model``'s window.
 
     ``prompt_tokens`` is the count the reply's usage reports (computed once, reused here).
@@ -120,5 +120,10 @@ def check_context(model: str, prompt_tokens: int, api: str) -> None:
     that case with current models was found to copy (the old form named "in the completion").
     """
     window = model_table.context_window(model)
-    if window is not None and prompt_tokens > window:
-        raise errors.context_length_exceeded(window, prompt_tokens, api)
+    if window is None or prompt_tokens <= window:
+        return
+    if truncation == "auto":  # the API would drop the oldest input items; the simulator does not
+        raise errors.SimError(400, f"truncation 'auto' is not available offline: the input is {prompt_tokens} tokens, over this "
+                              f"model's context window of {window}, and the simulator does not drop input items. Shorten the input.",
+                              param="truncation", code="unsupported_value")
+    raise errors.context_length_exceeded(window, prompt_tokens, api)

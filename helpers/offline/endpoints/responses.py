@@ -169,7 +169,7 @@ def handle(body: dict, extra_models: frozenset[str], store: state.ResponseStore 
     history = state.previous_context(body, store)
     model, prompt, opts = _parse(state.with_history(body, history), extra_models)
     inputs = input_tokens(prompt, tools.prompt_tokens(opts["tools"]))  # counted once: the window check and the usage
-    common.check_context(model, inputs, "responses")
+    common.check_context(model, inputs, "responses", body.get("truncation"))
     key, tools_key = ids.body_ids(body, "responses", "responses-tools")
     extras = build_extras(key, model, body, prompt, opts["limit"])
     outcome = toolwire.responses_outcome(opts, prompt, tools_key) or generate.generate(
