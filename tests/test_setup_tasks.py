@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 import tasks
-from tools import installer, lab_settings, venv_setup
+from tools import editable, installer, lab_settings, venv_setup
 
 ROOT = Path(__file__).resolve().parent.parent
 MIRROR = "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -165,13 +165,21 @@ def fake_venv(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KIT_LAB_LANGUAGE", "en")
     calls: list[tuple[list[str], dict[str, str]]] = []
+    site = venv / "lib" / "site-packages"
+    site.mkdir(parents=True)
 
     def fake_run(cmd, env=None, **kwargs: Any):
         calls.append((list(cmd), dict(env or {})))
+        if editable.PURELIB_CODE in cmd:  # the editable install asks the venv for its site-packages
+            return subprocess.CompletedProcess(cmd, 0, stdout=str(site) + "\n", stderr="")
         return subprocess.CompletedProcess(cmd, 0)
 
     monkeypatch.setattr(installer.subprocess, "run", fake_run)
     return venv, calls
+
+
+def site_of(venv: Path) -> Path:
+    return venv / "lib" / "site-packages"
 
 
 def installs(calls) -> list[list[str]]:
@@ -183,7 +191,11 @@ def test_lab_installs_only_the_learner_layer_and_then_is_instant(fake_venv, monk
     monkeypatch.setenv("PIP_INDEX_URL", MIRROR)
     tasks.setup()
     (cmd, env), = [(c, e) for c, e in calls if "install" in c and c[-1] != "uv"]
-    assert cmd[-4:] == ["-e", ".", "-r", "requirements.txt"] and "requirements-dev.txt" not in cmd
+    assert cmd[-2:] == ["-r", "requirements.txt"] and "-e" not in cmd and "requirements-dev.txt" not in cmd
+    # The kit itself is installed editable by tools/editable.py, not by the installer's build.
+    assert (site_of(venv) / f"{editable.MODULE_NAME}.pth").is_file()
+    assert [Path(path).name for path in editable.installed_dist_infos(str(site_of(venv)), "openai-notebook-kit")] == [
+        f"openai_notebook_kit-{editable.project_info(str(ROOT))['version']}.dist-info"]
     assert env["PIP_INDEX_URL"] == env["UV_INDEX_URL"] == MIRROR
     out = capsys.readouterr().out
     assert f"package index: {MIRROR} (PIP_INDEX_URL)" in out and "with uv" in out and "setup: done in" in out
@@ -223,6 +235,116 @@ def test_layer_stamps_follow_their_files(tmp_path):
     assert learner.wanted == learner2.wanted and dev.wanted != dev2.wanted
     (tmp_path / "requirements.txt").write_text("a\r\n", encoding="utf-8")  # CRLF checkout: same hash
     assert venv_setup.layers(str(tmp_path), "v", dev=False)[0].wanted == learner.wanted
+
+
+def test_setup_with_pip_writes_the_editable_install_too(fake_venv, monkeypatch):
+    venv, calls = fake_venv
+    monkeypatch.setenv("KIT_INSTALLER", "pip")
+    tasks.setup()
+    assert [cmd[-4:] for cmd in installs(calls)] == [["pip", "install", "-r", "requirements.txt"]]
+    assert (site_of(venv) / f"{editable.MODULE_NAME}.pth").is_file()
+
+
+def test_a_failed_editable_install_is_a_clear_error_and_leaves_no_stamp(fake_venv, monkeypatch):
+    venv, _ = fake_venv
+    monkeypatch.setattr(installer.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(
+        cmd, 1 if editable.PURELIB_CODE in cmd else 0, stdout="", stderr="boom"))
+    with pytest.raises(tasks.TaskError) as failed:
+        tasks.setup()
+    assert "installing the kit itself" in str(failed.value) and "boom" in str(failed.value)
+    assert "make clean" in str(failed.value)
+    assert not (venv / venv_setup.STAMP_NAME).exists()
+
+
+# --- the kit's editable install (tools/editable.py) ------------------------------------------
+
+
+def bare_venv(tmp_path) -> str:
+    """A real venv without pip (a fraction of a second); its python's path."""
+    subprocess.run([tasks.sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "v")], check=True)
+    return str(tmp_path / "v" / ("Scripts/python.exe" if tasks.IS_WINDOWS else "bin/python"))
+
+
+def in_venv(python: str, code: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([python, "-c", code], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_the_editable_install_imports_helpers_from_anywhere_and_pip_uninstalls_it(tmp_path):
+    python = bare_venv(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert in_venv(python, "import helpers", elsewhere).returncode == 1  # nothing before the install
+    editable.install_into_venv(str(ROOT), python, dict(tasks.os.environ))
+    run = in_venv(python, "import helpers, importlib.metadata as m; print(helpers.__file__); "
+                          "print(m.version('openai-notebook-kit')); print(len(m.requires('openai-notebook-kit')))",
+                  elsewhere)
+    assert run.returncode == 0, run.stderr
+    where, version, requires = run.stdout.split()
+    info = editable.project_info(str(ROOT))
+    assert Path(where) == ROOT / "helpers" / "__init__.py" and version == info["version"]
+    assert int(requires) == len(installer.requirement_lines([str(ROOT / "requirements.txt")])) > 0
+    # Only the project's packages, not the rest of the repository root.
+    assert "No module named 'tools'" in in_venv(python, "import tools", elsewhere).stderr
+    # pip reads the RECORD and removes every file; then helpers is gone again.
+    site = editable.site_packages(python, dict(tasks.os.environ))
+    (Path(site) / "other.py").write_text("", encoding="utf-8")  # pip would drop a folder it empties
+    uninstall = subprocess.run([tasks.sys.executable, "-m", "pip", "--python", python, "uninstall", "-y",
+                                "openai-notebook-kit"], capture_output=True, text=True, check=False)
+    assert uninstall.returncode == 0, uninstall.stdout + uninstall.stderr
+    assert tasks.os.listdir(site) == ["other.py"]
+    assert in_venv(python, "import helpers", elsewhere).returncode == 1
+
+
+def test_the_editable_metadata_is_what_importlib_and_the_doctor_read(tmp_path):
+    from importlib.metadata import PathDistribution
+
+    written = editable.install(str(ROOT), str(tmp_path))
+    dist_info, = {path.split("/")[0] for path in written if ".dist-info/" in path}
+    dist = PathDistribution(tmp_path / dist_info)
+    assert dist.metadata["Name"] == "openai-notebook-kit"
+    assert dist.requires == installer.requirement_lines([str(ROOT / "requirements.txt")])
+    assert json.loads(dist.read_text("direct_url.json")) == {"url": ROOT.as_uri(), "dir_info": {"editable": True}}
+    assert sorted(Path(str(file)).as_posix() for file in dist.files) == sorted(written)
+    for file in dist.files:  # every RECORD hash matches the file written
+        if file.hash:
+            assert editable.record_row(str(file), file.read_binary())[1] == f"{file.hash.mode}={file.hash.value}"
+
+
+def test_the_editable_install_replaces_an_earlier_install_of_the_kit(tmp_path):
+    site = tmp_path / "site"
+    old = site / "openai_notebook_kit-0.0.9.dist-info"
+    old.mkdir(parents=True)
+    for name in ("__editable___openai_notebook_kit_0_0_9_finder.py", "helpers/__init__.py"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("# old\n", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("keep\n", encoding="utf-8")
+    (site / "other-1.0.dist-info").mkdir()
+    (old / "RECORD").write_text("__editable___openai_notebook_kit_0_0_9_finder.py,,\nhelpers/__init__.py,,\n"
+                                "../outside.txt,,\nopenai_notebook_kit-0.0.9.dist-info/RECORD,,\n", encoding="utf-8")
+    editable.install(str(ROOT), str(site))
+    assert not old.exists() and not (site / "helpers" / "__init__.py").exists()
+    assert not (site / "__editable___openai_notebook_kit_0_0_9_finder.py").exists()
+    assert (tmp_path / "outside.txt").is_file() and (site / "other-1.0.dist-info").is_dir()  # RECORD stays in site
+    assert len(editable.installed_dist_infos(str(site), "openai-notebook-kit")) == 1
+
+
+def test_the_editable_install_needs_the_project_table_and_a_package(tmp_path):
+    (tmp_path / "requirements.txt").write_text("openai\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(editable.EditableError, match="name and version"):
+        editable.project_info(str(tmp_path))
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n[tool.setuptools.packages.find]\n'
+                                             'include = ["helpers*"]\n', encoding="utf-8")
+    with pytest.raises(editable.EditableError, match="no package folder"):
+        editable.project_info(str(tmp_path))
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "__init__.py").write_text("", encoding="utf-8")
+    assert editable.project_info(str(tmp_path))["packages"] == ["helpers"]
+
+
+def test_site_packages_failure_is_a_clear_error(tmp_path):
+    with pytest.raises(editable.EditableError, match="could not ask"):
+        editable.site_packages(str(tmp_path / "no-python"), {})
 
 
 # --- the kit's Jupyter settings -------------------------------------------------------------

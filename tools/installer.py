@@ -78,16 +78,21 @@ def describe_index(env: Mapping[str, str]) -> str:
     return "PyPI (default; for a mirror set PIP_INDEX_URL)"
 
 
-def count_requirements(paths: Sequence[str]) -> int:
-    """Requirement lines in the files (comments, blank lines and -r/-e lines not counted)."""
-    count = 0
+def requirement_lines(paths: Sequence[str]) -> list[str]:
+    """Requirement lines of the files, comments stripped (blank lines and -r/-e lines left out)."""
+    found = []
     for path in paths:
         with open(path, encoding="utf-8") as handle:
             for line in handle:
                 text = line.split("#", 1)[0].strip()
                 if text and not text.startswith("-"):
-                    count += 1
-    return count
+                    found.append(text)
+    return found
+
+
+def count_requirements(paths: Sequence[str]) -> int:
+    """Requirement lines in the files (comments, blank lines and -r/-e lines not counted)."""
+    return len(requirement_lines(paths))
 
 
 def failure_message(what: str, log_path: str) -> str:

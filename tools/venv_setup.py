@@ -1,7 +1,8 @@
 """The two layers of ``.venv`` and their stamps, and the kit's Jupyter settings in it.
 
-* learner layer: the kit (editable) and ``requirements.txt``, all ``make lab`` needs;
-  stamp ``.venv/.kit-install-stamp`` (hash of requirements.txt and pyproject.toml);
+* learner layer: ``requirements.txt`` (by uv or pip) and the kit itself, editable (written by
+  ``tools/editable.py``, no build backend run), all ``make lab`` needs; stamp
+  ``.venv/.kit-install-stamp`` (hash of requirements.txt and pyproject.toml);
 * dev layer: ``requirements-dev.txt`` (pytest, nbval, playwright, jupyterhub, client
   libraries), added by ``make test`` and the other developer tasks; stamp
   ``.venv/.kit-dev-stamp`` (hash of both layers' files).
@@ -17,7 +18,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from tools import installer, lab_settings
+from tools import editable, installer, lab_settings
 from tools.errors import TaskError
 
 LEARNER_FILES = ("requirements.txt", "pyproject.toml")
@@ -70,12 +71,14 @@ class Layer:
     stamp: str
     wanted: str
     files: tuple[str, ...]
+    editable: bool = False  # then the kit's editable install is written once the installer is done
 
 
 def layers(root: str, venv: str, dev: bool) -> list[Layer]:
     """The learner layer, plus the dev layer when ``dev``."""
-    found = [Layer("requirements.txt", ("-e", ".", "-r", "requirements.txt"), os.path.join(venv, STAMP_NAME),
-                   requirements_hash(root, LEARNER_FILES), ("requirements.txt",))]
+    # No `-e .` here: building it with setuptools was half of a first set-up (tools/editable.py).
+    found = [Layer("requirements.txt", ("-r", "requirements.txt"), os.path.join(venv, STAMP_NAME),
+                   requirements_hash(root, LEARNER_FILES), ("requirements.txt",), editable=True)]
     if dev:
         found.append(Layer("requirements-dev.txt", ("-r", "requirements-dev.txt"), os.path.join(venv, DEV_STAMP_NAME),
                            requirements_hash(root, LEARNER_FILES + DEV_FILES), DEV_FILES))
@@ -99,6 +102,12 @@ def install_layers(tool: installer.Installer, root: str, venv: str, dev: bool,
             tool.install(layer.args, layer.what, count)
         except installer.InstallError as exc:
             raise TaskError(str(exc)) from exc
+        if layer.editable:
+            try:
+                editable.install_into_venv(root, tool.python, tool.env)
+            except editable.EditableError as exc:
+                raise TaskError(f"setup: installing the kit itself (helpers, editable) into .venv failed: {exc}\n"
+                                "Start over with `make clean` (py tasks.py clean), then run the command again.") from exc
         write_stamp(layer.stamp, layer.wanted)
     return [layer.what for layer in stale]
 
