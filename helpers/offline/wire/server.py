@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..endpoints import chat, common, embeddings, models_api, responses
+from ..endpoints import chat, common, embeddings, models_api, moderations, responses
 from . import errors, faults, ids, request_body
 from ..data import profiles
 from ..endpoints import store as state
@@ -273,6 +273,7 @@ class _Server(ThreadingHTTPServer):
             "/v1/responses": functools.partial(responses.handle, store=self.store),
             "/v1/responses/input_tokens": functools.partial(responses.count, store=self.store),
             "/v1/embeddings": embeddings.handle,
+            "/v1/moderations": moderations.handle,
         }
         super().__init__(address, _Handler)
 
