@@ -25,7 +25,9 @@ from test_sim_support import MODEL, client, expect_error, raw_post, user
 __all__ = ["client"]  # the fixture, re-exported for pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = {"chat": "CreateChatCompletionRequest", "responses": "CreateResponse", "input_tokens": "TokenCountsBody"}
+SCHEMAS = {"chat": "CreateChatCompletionRequest", "responses": "CreateResponse", "input_tokens": "TokenCountsBody",
+           "moderations": "CreateModerationRequest"}
+PATHS = {"chat": "/chat/completions", "responses": "/responses", "input_tokens": "/responses/input_tokens", "moderations": "/moderations"}
 
 
 def call(sdk: openai.OpenAI, kind: str, **extra: Any):
@@ -34,6 +36,8 @@ def call(sdk: openai.OpenAI, kind: str, **extra: Any):
         return sdk.chat.completions.create(model=MODEL, messages=user("Hello, parameters!"), **extra)
     if kind == "responses":
         return sdk.responses.create(model=MODEL, input="Hello, parameters!", **extra)
+    if kind == "moderations":
+        return sdk.moderations.create(input="Hello, parameters!", **extra)
     return sdk.responses.input_tokens.count(model=MODEL, input="Hello, parameters!", **extra)
 
 
@@ -304,12 +308,16 @@ def sdk_keys(kind: str) -> set[str]:
         from openai.types.responses import response_create_params as mod
 
         base = mod.ResponseCreateParamsBase
-    else:
+    elif kind == "input_tokens":
         from openai.types.responses import input_token_count_params as mod
 
         base = mod.InputTokenCountParams
+    else:
+        from openai.types import moderation_create_params as mod
+
+        base = mod.ModerationCreateParams
     keys = set(typing.get_type_hints(base))
-    return keys | {"stream"} if kind != "input_tokens" else keys
+    return keys | {"stream"} if kind in ("chat", "responses") else keys
 
 
 def test_table_covers_the_sdk_request_types(simulator):
@@ -318,8 +326,8 @@ def test_table_covers_the_sdk_request_types(simulator):
         missing = sorted(sdk_keys(kind) - set(table))
         if missing:
             warnings.warn(f"params.py does not classify {kind} keys {missing} of openai {openai.__version__}", stacklevel=1)
-        path = {"chat": "/chat/completions", "responses": "/responses", "input_tokens": "/responses/input_tokens"}[kind]
-        base = {"model": MODEL, "messages": user("hi")} if kind == "chat" else {"model": MODEL, "input": "hi"}
+        path = PATHS[kind]
+        base = {"model": MODEL, "messages": user("hi")} if kind == "chat" else {"input": "hi"} if kind == "moderations" else {"model": MODEL, "input": "hi"}
         for name in [*missing, "synthetic_future_key"]:
             answer = raw_post(simulator.base_url, path, body={**base, name: 1})
             assert answer.status_code == 400 and answer.json()["error"]["code"] == "unknown_parameter", (kind, name)

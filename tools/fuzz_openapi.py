@@ -46,6 +46,7 @@ OPERATIONS: dict[str, str | None] = {
     "listInputItems": None,
     "Getinputtokencounts": "input_tokens",
     "createEmbedding": None,
+    "createModeration": "moderations",
     "listModels": None,
     "retrieveModel": None,
 }
@@ -54,6 +55,9 @@ KEY = "sk-fuzz-0123456789abcdef"
 #: Valid model names positive data is steered to (a random name only ever meets the 404).
 CHAT_MODELS = ("gpt-5.4-mini", "gpt-5.4", "gpt-4o-mini", "o3")
 EMBEDDING_MODELS = ("text-embedding-3-small", "text-embedding-3-large")
+#: The omni models only: the legacy text-moderation-* models answer in the older shape (no illicit
+#: categories, no category_applied_input_types) that the description no longer describes.
+MODERATION_MODELS = ("omni-moderation-latest", "omni-moderation-2024-09-26")
 
 
 @dataclass(frozen=True)
@@ -233,12 +237,13 @@ class Fuzzer:
             declared = self._declared(case.operation.definition.raw.get("operationId", ""))
             for name in [k for k in case.body if k not in declared]:
                 del case.body[name]
-        if isinstance(case.body, dict) and "model" in declared and "model" not in case.body and "prompt" not in case.body:
+        moderation = case.operation.label.endswith("/moderations")
+        if isinstance(case.body, dict) and "model" in declared and not moderation and "model" not in case.body and "prompt" not in case.body:
             case.body["model"] = ""  # optional in the description, required by the API (no stored prompt to name one)
         if isinstance(case.body, dict) and "input" in declared and not {"input", "prompt", "conversation"} & set(case.body):
             case.body["input"] = data.draw(st.sampled_from(["Hello, fuzz!", "你好，模糊测试！"]))  # nothing else gives a prompt
         if isinstance(case.body, dict) and isinstance(case.body.get("model"), str):
-            models = EMBEDDING_MODELS if case.operation.label.endswith("/embeddings") else CHAT_MODELS
+            models = EMBEDDING_MODELS if case.operation.label.endswith("/embeddings") else MODERATION_MODELS if moderation else CHAT_MODELS
             case.body["model"] = data.draw(st.sampled_from(models))
         names = case.path_parameters or {}
         if "model" in names and data.draw(st.booleans()):

@@ -216,3 +216,34 @@ def context_window(model: str) -> int | None:
     if not rows:
         return None
     return max(rows, key=lambda row: len(row[0]))[1]
+
+
+# --- moderation models ------------------------------------------------------------------------
+
+#: The model ``POST /v1/moderations`` uses when the request names none (the official description's default).
+MODERATION_DEFAULT = "omni-moderation-latest"
+#: The model a moderation reply names, where it differs from the request's. The legacy text models
+#: answer with their snapshot: the official description's "Single string" example (written when
+#: text-moderation-latest was the default) and the live reply quoted in BerriAI/litellm#1974
+#: (2024-02-14, request text-moderation-stable) both name ``text-moderation-007``. The omni models
+#: are answered as sent: the description's "Image and text" example asks for omni-moderation-latest
+#: and its reply names omni-moderation-latest, as do printed live replies in public code
+#: (``ModerationCreateResponse(id='modr-...', model='omni-moderation-latest', ...)``);
+#: omni-moderation-2024-09-26 is itself the snapshot.
+MODERATION_SNAPSHOTS: dict[str, str] = {
+    "text-moderation-latest": "text-moderation-007",
+    "text-moderation-stable": "text-moderation-007",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def moderation_models() -> tuple[str, ...]:
+    """Every moderation model the installed SDK knows (its ``ModerationModel`` literal)."""
+    from openai.types import moderation_model
+
+    return tuple(typing.get_args(moderation_model.ModerationModel))
+
+
+def moderation_snapshot(model: str) -> str:
+    """The ``model`` a moderation reply names for a request that asked for ``model``."""
+    return MODERATION_SNAPSHOTS.get(model, model)

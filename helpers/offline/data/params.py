@@ -1,7 +1,8 @@
 """The simulator's parameter table: every top-level request parameter, honoured, accepted or refused.
 
 One record per parameter and endpoint (``chat`` = ``POST /v1/chat/completions``,
-``responses`` = ``POST /v1/responses``, ``input_tokens`` = ``POST /v1/responses/input_tokens``):
+``responses`` = ``POST /v1/responses``, ``input_tokens`` = ``POST /v1/responses/input_tokens``,
+``moderations`` = ``POST /v1/moderations``):
 
 - ``honoured``: the simulator does what the API does with it (``module`` says where);
 - ``accepted``: the API gives it no visible effect offline; it is validated like the API
@@ -22,7 +23,12 @@ from ..wire import errors
 from ..wire import paramcheck as pc
 from ..behaviour.steering import check_logit_bias
 
-KINDS = {"chat": "POST /v1/chat/completions", "responses": "POST /v1/responses", "input_tokens": "POST /v1/responses/input_tokens"}
+KINDS = {
+    "chat": "POST /v1/chat/completions",
+    "responses": "POST /v1/responses",
+    "input_tokens": "POST /v1/responses/input_tokens",
+    "moderations": "POST /v1/moderations",
+}
 DOC_PATH = "docs/simulator-parameters.md"
 
 
@@ -216,12 +222,19 @@ INPUT_TOKENS: dict[str, Param] = {
     "reasoning": REASONING,
 }
 
-TABLE: dict[str, dict[str, Param]] = {"chat": CHAT, "responses": RESPONSES, "input_tokens": INPUT_TOKENS}
+MODERATIONS: dict[str, Param] = {
+    "model": honoured("endpoints/moderations.py", "optional (default omni-moderation-latest); the SDK's ModerationModel names, "
+                      "others 404 model_not_found; text-moderation-* answer as text-moderation-007, without illicit scores"),
+    "input": honoured("behaviour/moderation.py", "a string, an array of strings (one result each) or an array of text/image_url "
+                      "parts (one result); scored by a documented zh/en cue lexicon; an image adds no score"),
+}
+
+TABLE: dict[str, dict[str, Param]] = {"chat": CHAT, "responses": RESPONSES, "input_tokens": INPUT_TOKENS, "moderations": MODERATIONS}
 
 
 def unknown(name: str, kind: str) -> errors.SimError:
     """The API's 400 for a top-level key it does not know."""
-    if kind == "chat":
+    if kind in ("chat", "moderations"):  # the older endpoints' wording (embeddings uses it too)
         return errors.SimError(400, f"Unrecognized request argument supplied: {name}", param=name, code="unknown_parameter")
     return errors.SimError(400, f"Unknown parameter: '{name}'.", param=name, code="unknown_parameter")
 

@@ -8,6 +8,10 @@ double (``1e999`` would become one of them), JSON that decodes to text that is n
 such as ``"\\ud800"``, which Python's decoder accepts but no UTF-8 encoder can write back), and
 JSON nested deeper than :data:`MAX_DEPTH` levels (deeper than any real request; near the
 interpreter's recursion limit, decoding or answering it would fail with a RecursionError).
+
+Before that, :func:`read` takes the body's bytes off the socket: a ``Content-Length`` body, or a
+``Transfer-Encoding: chunked`` one (what an HTTP client sends for a body it streams from a
+generator; the live API accepts both), each under the same size limit.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from email.message import Message
+from typing import Any, BinaryIO
 
 from . import errors
 
@@ -26,6 +31,77 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: Arrays and objects inside each other, at most (a JSON Schema nested 10 levels uses about 25).
 MAX_DEPTH = 256
+#: The longest chunk-size line or trailer line read (the size in hex plus any extensions).
+MAX_CHUNK_LINE = 4096
+#: At most this many trailer lines after the last chunk (they are read and ignored).
+MAX_TRAILERS = 100
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def read(headers: Message, rfile: BinaryIO, limit: int) -> bytes:
+    """The request body's bytes, or a ``SimError``: 400 for bad framing, 413 over ``limit``.
+
+    After any error the caller must close the connection: the rest of the body is unread.
+    """
+    coding = headers.get("Transfer-Encoding")
+    length_text = headers.get("Content-Length")
+    if coding is not None:
+        if length_text is not None:  # RFC 9112 section 6.3: a request smuggling shape; refuse it
+            raise errors.SimError(400, "The request has both Content-Length and Transfer-Encoding headers; send only one of them.")
+        if coding.strip().lower() != "chunked":
+            raise errors.SimError(501, f"Unsupported Transfer-Encoding '{coding}': send the body with Content-Length or as 'chunked'.")
+        return read_chunked(rfile, limit)
+    try:
+        length = int(length_text or 0)
+    except ValueError:
+        raise errors.SimError(400, "Invalid Content-Length header.") from None
+    if length < 0:
+        raise errors.SimError(400, "Invalid Content-Length header.")
+    if length > limit:
+        raise errors.too_large(limit)  # refused before reading a huge body nobody will use
+    return rfile.read(length) if length else b""
+
+
+def read_chunked(rfile: BinaryIO, limit: int) -> bytes:
+    """Decode a chunked body (RFC 9112 section 7.1): chunk extensions and trailers are ignored.
+
+    The running total is checked before each chunk is read, so an oversized body is refused
+    with the same 413 as an oversized ``Content-Length`` without reading past the limit.
+    """
+    body = bytearray()
+    while True:
+        line = _chunk_line(rfile, "chunk size")
+        size_text = line.split(b";", 1)[0].strip().decode("latin-1")
+        if not size_text or not set(size_text) <= _HEX:
+            raise _bad_chunks(f"the chunk size {size_text!r} is not a hexadecimal number")
+        size = int(size_text, 16)
+        if size == 0:
+            break
+        if len(body) + size > limit:
+            raise errors.too_large(limit)
+        data = rfile.read(size)
+        if len(data) < size:
+            raise _bad_chunks(f"a chunk announced {size} bytes but the body ended after {len(data)}")
+        body += data
+        if rfile.read(2) != b"\r\n":
+            raise _bad_chunks(f"a chunk of {size} bytes is not followed by CRLF (its data is longer than its size says)")
+    for _ in range(MAX_TRAILERS):
+        if not _chunk_line(rfile, "trailer").strip():
+            return bytes(body)
+    raise _bad_chunks(f"more than {MAX_TRAILERS} trailer lines after the last chunk")
+
+
+def _chunk_line(rfile: BinaryIO, what: str) -> bytes:
+    line = rfile.readline(MAX_CHUNK_LINE + 1)
+    if not line.endswith(b"\n"):
+        if len(line) > MAX_CHUNK_LINE:
+            raise _bad_chunks(f"a {what} line is longer than {MAX_CHUNK_LINE} bytes")
+        raise _bad_chunks("the body ended before the last chunk (size 0) and its closing empty line")
+    return line.rstrip(b"\r\n")
+
+
+def _bad_chunks(detail: str) -> errors.SimError:
+    return errors.SimError(400, f"Malformed chunked request body: {detail}. Send a valid chunked body, or the body with Content-Length.")
 
 
 def parse(raw: bytes) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..endpoints import chat, common, embeddings, models_api, responses
+from ..endpoints import chat, common, embeddings, models_api, moderations, responses
 from . import errors, faults, ids, request_body
 from ..data import profiles
 from ..endpoints import store as state
@@ -123,22 +123,11 @@ class _Handler(BaseHTTPRequestHandler):
         return ids.request_id(method, self.path, raw, attempt, self.headers.get(faults.HEADER, ""))
 
     def _read_body(self) -> bytes:
-        length_text = self.headers.get("Content-Length")
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self.close_connection = True
-            raise SimError(411, "Chunked request bodies are not supported; send Content-Length.")
         try:
-            length = int(length_text or 0)
-        except ValueError:
-            self.close_connection = True
-            raise SimError(400, "Invalid Content-Length header.") from None
-        if length < 0:
-            self.close_connection = True
-            raise SimError(400, "Invalid Content-Length header.")
-        if length > self.server.max_body:
-            self.close_connection = True  # do not read a huge body we will not use
-            raise errors.too_large(self.server.max_body)
-        return self.rfile.read(length) if length else b""
+            return request_body.read(self.headers, self.rfile, self.server.max_body)
+        except SimError:
+            self.close_connection = True  # the rest of the body is unread: this connection cannot carry another request
+            raise
 
     def _authenticate(self) -> None:
         auth = self.headers.get("Authorization", "")
@@ -284,6 +273,7 @@ class _Server(ThreadingHTTPServer):
             "/v1/responses": functools.partial(responses.handle, store=self.store),
             "/v1/responses/input_tokens": functools.partial(responses.count, store=self.store),
             "/v1/embeddings": embeddings.handle,
+            "/v1/moderations": moderations.handle,
         }
         super().__init__(address, _Handler)
 
