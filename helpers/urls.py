@@ -23,7 +23,7 @@ FAIL, WARN = "fail", "warn"
 #: vertical forms), the double prime quotes (〝 〞 〟) and the backtick.
 QUOTES = "\"'“”‘’„‚«»‹›＂＇「」『』﹁﹂﹃﹄〝〞〟`"
 #: Paths the SDK appends itself: a base URL must stop before them.
-ENDPOINT_PATHS = ("/chat/completions", "/completions", "/responses", "/embeddings", "/models", "/chat")
+ENDPOINT_PATHS = ("/chat/completions", "/completions", "/responses", "/embeddings", "/moderations", "/models", "/chat")
 #: Ollama's default port: plain http, API under /v1.
 OLLAMA_PORT = 11434
 PROXY_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")

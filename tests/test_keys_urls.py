@@ -128,6 +128,7 @@ def problem_kinds(url: str) -> tuple[list[str], str]:
         ("https://localhost:11434", ["v1", "ollama"], OLLAMA),
         ("http://api.example.com/v1", ["http"], "https://api.example.com/v1"),
         ("https://api.openai.com/v1/chat/completions", ["tail"], "https://api.openai.com/v1"),
+        ("https://api.openai.com/v1/moderations", ["tail"], "https://api.openai.com/v1"),
         ("https://api.openai.com/v1/v1", ["twice"], "https://api.openai.com/v1"),
         ("https://gateway.example.com", ["path"], "https://gateway.example.com"),
         (' "https://api.openai.com/v1" ', ["quoted"], "https://api.openai.com/v1"),
