@@ -12,6 +12,7 @@ class BackgroundServer:
 
     _server: HTTPServer
     _thread: threading.Thread | None = None
+    _serving = False  # in the foreground (serve_forever)
     thread_name = "server"
 
     @property
@@ -36,10 +37,15 @@ class BackgroundServer:
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (the standalone command)."""
-        self._server.serve_forever()
+        self._serving = True
+        try:
+            self._server.serve_forever()
+        finally:
+            self._serving = False
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None or self._serving:  # shutdown() waits for a serve_forever() that never ran
+            self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
