@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
         print(line, flush=True)
     local = f"http://127.0.0.1:{relay.port}{STATUS_PATH}"
     print(f"Teacher / 老师: curl -H \"Authorization: Bearer {relay.teacher_token}\" {local}", flush=True)
-    print("  (the teacher token shows the status only; it is not your API key / 教师令牌只能查看状态，不是 API 密钥)")
+    print("  (the teacher token shows the status only; it is not your API key / 教师口令只能查看状态，不是 API 密钥)")
     if args.record:
         print(f"Recording to {args.record}; replay it later with KIT_REPLAY={args.record} make lab", flush=True)
     print("Ctrl+C stops it. / 按 Ctrl+C 停止。", flush=True)

@@ -67,7 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
             if urlsplit(self.path).path.rstrip("/") == STATUS_PATH:
                 return self._send_json(200, relay.status()) if self._is_teacher() else self._send_error(
                     SimError(401, "The relay's status needs the teacher token printed when the relay started. / "
-                                  "查看中转状态需要中转服务启动时显示的教师令牌。", code="invalid_api_key"))
+                                  "查看中转状态需要中转服务启动时显示的教师口令。", code="invalid_api_key"))
             name = self._student()
             relay.ledger.arrive(name)
             body = self._body(raw)
