@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import httpx2
 
 from ..offline.replay import recording as rec
+from ..offline.wire.errors import SimError
 from .ledger import Ledger, Usage, usage_from
 from .upstream import Upstream, sse_events
 
@@ -43,7 +44,7 @@ class Flight:
     headers: dict = field(default_factory=dict)
     stream: bool = False
     events: list = field(default_factory=list)
-    body: str | None = None
+    body: str | bytes | None = None  # bytes: an answer that is not text (audio, an image)
     done: bool = False
     failed: bool = False  # the stream broke off: joiners drop the connection rather than fake an ending
     model: str | None = None
@@ -59,7 +60,7 @@ class Flight:
             self.events.append(event)
             self.cond.notify_all()
 
-    def end(self, body: str | None = None, failed: bool = False) -> None:
+    def end(self, body: str | bytes | None = None, failed: bool = False) -> None:
         with self.cond:
             self.body, self.failed, self.done = body, failed, True
             self.cond.notify_all()
@@ -138,7 +139,9 @@ class Flights:
                 self.reachable = False
                 log.warning("relay: upstream %s unreachable (%s)", self.upstream.host, type(exc).__name__)
             if flight.status is None:
-                error = self.upstream.unreachable(exc)
+                error = SimError(500, f"The relay failed on this request ({type(exc).__name__}); the teacher sees the "
+                                      "details in its log. / 中转服务处理这个请求时出错，老师可以在日志里看到详情。",
+                                 type="server_error") if unexpected else self.upstream.unreachable(exc)
                 flight.begin(error.status, dict(error.headers), False)
                 flight.end(json.dumps(error.body(), ensure_ascii=False))
             else:
@@ -147,7 +150,7 @@ class Flights:
             with self._lock:
                 if shareable and self.flying.get(flight.key) is flight:
                     del self.flying[flight.key]
-                keep = shareable and flight.status == 200 and not flight.failed
+                keep = shareable and flight.status == 200 and not flight.failed and not isinstance(flight.body, bytes)
                 if keep:
                     self.kept[flight.key] = flight.exchange(self.upstream.host, agent)
             if answered:
@@ -167,6 +170,11 @@ class Flights:
         try:
             out = self.upstream.reply_headers(response.headers)
             streaming = response.status_code == 200 and "text/event-stream" in response.headers.get("content-type", "")
+            kind = response.headers.get("content-type", "")
+            if response.status_code == 200 and not ("json" in kind or kind.startswith("text/")):
+                flight.begin(200, out, False)  # audio, images as bytes: passed on as they are, never kept
+                flight.end(response.read())
+                return None, True
             if not streaming:
                 text = response.read().decode("utf-8", errors="replace")
                 text = self.upstream.error_body(response.status_code, text) if response.status_code >= 400 else self.upstream.scrub(text)

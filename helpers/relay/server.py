@@ -161,7 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if name != "content-type":
                     self.send_header(name, value)
             if not flight.stream:
-                data = (flight.body or "").encode("utf-8")
+                data = flight.body if isinstance(flight.body, bytes) else (flight.body or "").encode("utf-8")
                 self.send_header("Content-Type", flight.headers.get("content-type", "application/json"))
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
