@@ -137,7 +137,7 @@ def test_status_table_shows_students_and_the_class(tmp_path):
     finally:
         relay.stop()
     assert table.splitlines()[0].split()[:3] == ["student", "requests", "shared"]
-    assert "alice" in table and "$0.50" in table and "class budget left $5.00" in table
+    assert "alice" in table and "$0.5000" in table and "class budget left $5.0000" in table
 
 
 # --- recording and replay -------------------------------------------------------------

@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
     args = parser().parse_args(argv)
     environ = os.environ if environ is None else environ
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("httpx2").setLevel(logging.WARNING)  # its line per upstream request repeats ours
     limits = Limits(args.rpm, args.student_tokens, args.student_usd, args.total_usd)
     try:
         upstream = resolve(args.upstream, environ)

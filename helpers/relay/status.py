@@ -11,7 +11,7 @@ from typing import TextIO
 def _left(value: object, money: bool = False) -> str:
     if value is None:
         return "-"
-    return f"${value:.2f}" if money else str(value)
+    return f"${value:.4f}" if money else str(value)
 
 
 def render(view: dict) -> str:
