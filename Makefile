@@ -8,7 +8,7 @@ ARGS ?=
 LESSON ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test browser-test outputs bench fuzz doctor clean fresh changed
+.PHONY: help setup lab test browser-test outputs bench fuzz doctor relay clean fresh changed
 
 help:
 	@echo "Targets (each runs 'setup' first, except clean, fresh and changed):"
@@ -25,6 +25,8 @@ help:
 	@echo "  make bench    run the benchmark (bench/run.py)"
 	@echo "  make fuzz     fuzz the offline simulator from the OpenAPI description  e.g. ARGS=\"--examples 200\""
 	@echo "  make doctor   check the set-up (key, .env, endpoint, proxy) and say how to fix it  e.g. ARGS=--offline"
+	@echo "  make relay    the teacher's relay: your API key shared with the room, with limits"
+	@echo "                e.g. make relay ARGS=\"--class-list student_keys.csv --host 0.0.0.0 --rpm 20\""
 	@echo "  make clean    remove .venv and caches"
 	@echo "Use another Python with PYTHON=..., e.g. make setup PYTHON=python3.12"
 	@echo "Slow or blocked pypi.org (e.g. mainland China)? Use a mirror of the package index:"
@@ -34,7 +36,7 @@ help:
 setup:
 	$(PYTHON) tasks.py setup
 
-lab test outputs bench fuzz doctor browser-test:
+lab test outputs bench fuzz doctor relay browser-test:
 	$(PYTHON) tasks.py $@ -- $(ARGS)
 
 fresh:

@@ -14,13 +14,16 @@ Usage:
     python3 tasks.py fuzz [-- ARGS]      fuzz the offline simulator from the OpenAPI description
                                          (ARGS e.g. --examples 200; default 1000 per operation)
     python3 tasks.py doctor [-- ARGS]    check the set-up (key, .env, endpoint, proxy) and say how to fix it
+    python3 tasks.py relay [-- ARGS]     the teacher's relay: share your API key with a room, with limits
+                                         (e.g. --class-list student_keys.csv --host 0.0.0.0 --rpm 20;
+                                         --help lists them; see docs/teaching.md)
     python3 tasks.py browser-test [-- ARGS]  only the browser test (needs Chromium);
                                          also refreshes docs/images/playground.png
     python3 tasks.py clean               remove .venv and caches
 
 On Windows use `py tasks.py lab`, `py tasks.py test`, and so on.
-Every task except `clean`, `fresh` and `changed` runs `setup` first. `lab` and `doctor`
-install requirements.txt only; `test`, `outputs`, `bench` and `browser-test` add
+Every task except `clean`, `fresh` and `changed` runs `setup` first. `lab`, `doctor` and
+`relay` install requirements.txt only; `test`, `outputs`, `bench` and `browser-test` add
 requirements-dev.txt. Each layer is reinstalled only when its files changed. The
 installer is uv (fetched with pip if needed; KIT_INSTALLER=pip forces pip); a package
 index mirror is used when PIP_INDEX_URL (or UV_INDEX_URL) is set, for example
@@ -313,6 +316,12 @@ def cmd_doctor(extra):
     return run_tool([venv_python(), "-m", "helpers.doctor"] + extra)
 
 
+def cmd_relay(extra):
+    setup()
+    # ARGS go to the relay: --class-list CSV, --host, --port, --rpm, --student-usd, --record ...
+    return run_tool([venv_python(), "-m", "helpers.relay"] + extra)
+
+
 def cmd_fresh(extra):
     """A fresh copy of one lesson (or all); the learner's copy is kept as a backup."""
     if len(extra) > 1:
@@ -359,6 +368,7 @@ COMMANDS = {
     "bench": cmd_bench,
     "fuzz": cmd_fuzz,
     "doctor": cmd_doctor,
+    "relay": cmd_relay,
     "browser-test": cmd_browser_test,
     "clean": cmd_clean,
     "fresh": cmd_fresh,

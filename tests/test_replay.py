@@ -51,7 +51,7 @@ def test_key_like_strings_are_cleaned(tmp_path):
 
 
 def test_bad_recordings_give_clear_messages(tmp_path):
-    with pytest.raises(rec.RecordingError, match="make record"):
+    with pytest.raises(rec.RecordingError, match="make relay"):
         rec.load(tmp_path / "missing")
     good = rec.Exchange(request=rec.canonical_request("GET", "/models", None), status=200, body={})
     (tmp_path / rec.EXCHANGES).write_text(good.to_json() + "\nnot json\n" + good.to_json()[:20])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
+import socket  # noqa: F401 - tests reach socket.gethostbyname through this module
 import sys
 
 from .data.profiles import ENV as PROFILE_ENV
 from .data.profiles import PROFILES, UnknownProfile
+from .wire.net import student_url
 from .wire.server import INVALID_KEY, Simulator, is_loopback
 
 
@@ -17,23 +18,6 @@ def _env_float(name: str) -> float:
         return float(os.environ.get(name, "0") or 0)
     except ValueError:
         sys.exit(f"{name} must be a number of milliseconds. / {name} 必须是毫秒数。")
-
-
-def student_url(sim: Simulator) -> str:
-    """The URL students use: this machine's address when listening on all interfaces.
-
-    KIT_SIMULATOR_URL (not OPENAI_BASE_URL) keeps a student offline even with a real key in
-    .env, so that key is never sent to the room's server.
-    """
-    if sim.host not in ("0.0.0.0", "::"):
-        return sim.base_url
-    try:
-        address = socket.gethostbyname(socket.gethostname())  # resolved locally, nothing is sent
-    except OSError:
-        address = ""
-    if not address or address.startswith("127."):
-        address = "<this computer's IP address / 本机 IP 地址>"
-    return f"http://{address}:{sim.port}/v1"
 
 
 def main(argv: list[str] | None = None) -> int:

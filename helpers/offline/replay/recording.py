@@ -206,8 +206,8 @@ def load(folder: str | os.PathLike) -> Recording:
     path = folder / EXCHANGES
     if not path.is_file():
         raise RecordingError(
-            f"no recording at {folder}: {EXCHANGES} is missing. Record one with `make record`, "
-            "or unset KIT_REPLAY to use the simulator."
+            f"no recording at {folder}: {EXCHANGES} is missing. Record one with the teacher's relay "
+            f"(`make relay ARGS=\"--class-list CSV --record {folder}\"`), or unset KIT_REPLAY to use the simulator."
         )
     exchanges: list[Exchange] = []
     problems: list[str] = []

@@ -31,10 +31,11 @@ class Replayer:
         exchange = self.recording.lookup(method, handler.path, body)
         if exchange is None:
             return False
-        self._send(handler, exchange)
+        self.send(handler, exchange)
         return True
 
-    def _send(self, handler: Any, ex: Exchange) -> None:
+    def send(self, handler: Any, ex: Exchange) -> None:
+        """Write ``ex`` as the answer to ``handler``'s request (the relay serves kept answers with it too)."""
         handler.send_response(ex.status)
         for name, value in ex.headers.items():
             if name != "content-type":
@@ -57,10 +58,15 @@ class Replayer:
         for event in ex.events:
             if self.pacing:
                 time.sleep(max(0.0, float(event.get("t", 0)) - (time.monotonic() - start)))
-            text = (f"event: {event['event']}\n" if event.get("event") else "") + f"data: {event['data']}\n\n"
-            handler.wfile.write(chunk(text.encode("utf-8")))
+            handler.wfile.write(event_chunk(event))
             handler.wfile.flush()
         handler.wfile.write(LAST_CHUNK)
+
+
+def event_chunk(event: dict) -> bytes:
+    """One recorded event (``{"data", "event"}``) as a chunk of a server-sent event stream."""
+    text = (f"event: {event['event']}\n" if event.get("event") else "") + f"data: {event['data']}\n\n"
+    return chunk(text.encode("utf-8"))
 
 
 def from_environment(environ: Any = os.environ) -> Replayer | None:

@@ -14,7 +14,6 @@ import json
 import os
 import socket
 import sys
-import threading
 import time
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +27,7 @@ from ..endpoints import store as state
 from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, SOURCE_HEADER, TOKEN_LATENCY_HEADER
 from .errors import SimError
 from .net import is_loopback
+from .serving import BackgroundServer
 from .replies import LAST_CHUNK, STREAM_HEADERS, JsonReply, StreamReply, chunk
 
 #: Bodies above this size get 413 (a base64 photo is a few MB).
@@ -291,7 +291,7 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class Simulator:
+class Simulator(BackgroundServer):
     """The offline simulator: a real HTTP server that speaks the OpenAI wire protocol.
 
     >>> sim = Simulator().start()      # loopback, ephemeral port, daemon thread
@@ -301,6 +301,8 @@ class Simulator:
     ``profile`` makes it impersonate a provider with fewer features (see ``profiles.py``);
     a request's ``x-offline-profile`` header wins over it.
     """
+
+    thread_name = "offline-simulator"
 
     def __init__(
         self,
@@ -333,50 +335,12 @@ class Simulator:
             replayer=replayer,
             profile=chosen,
         )
-        self._thread: threading.Thread | None = None
 
     @property
     def profile(self) -> str:
         """The impersonation profile this simulator uses unless a request names another."""
         return self._server.profile.name
 
-    @property
-    def host(self) -> str:
-        return self._server.server_address[0]
-
-    @property
-    def port(self) -> int:
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        host = self.host if ":" not in self.host else f"[{self.host}]"
-        return f"http://{host}:{self.port}/v1"
-
     def environ(self) -> dict[str, str]:
         """The variables that point a process (a notebook kernel, a student) at this simulator."""
         return {"OPENAI_BASE_URL": self.base_url, "KIT_SIMULATOR_URL": self.base_url, "OPENAI_API_KEY": OFFLINE_KEY}
-
-    def start(self) -> "Simulator":
-        """Serve in a daemon thread (returns at once)."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._server.serve_forever, name="offline-simulator", daemon=True)
-            self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        """Serve in this thread until interrupted (the standalone command)."""
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> "Simulator":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
