@@ -33,7 +33,8 @@ import helpers.offline.__main__ as offline_main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-GUIDES = [DOCS / "teaching.md", DOCS / "teaching.zh-CN.md"]
+# The workshop pack (docs/workshop*.md) runs the same commands, so its lines are checked too.
+GUIDES = [DOCS / "teaching.md", DOCS / "teaching.zh-CN.md", DOCS / "workshop.md", DOCS / "workshop.zh-CN.md"]
 
 
 def fake_key(tag: str) -> str:
@@ -235,7 +236,7 @@ def test_missing_admin_key_is_explained(monkeypatch, tmp_path, capsys):
 
 # --- the guides' commands ---------------------------------------------------------------
 
-FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.M | re.S)
+FENCE = re.compile(r"^[ \t]*```[^\n]*\n(.*?)^[ \t]*```", re.M | re.S)  # also fences indented in a list item
 
 
 def command_lines(pattern: str) -> list[tuple[str, list[str]]]:
