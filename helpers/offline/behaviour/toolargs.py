@@ -66,7 +66,7 @@ def _word_at(text: str, word: str) -> int:
 
 def facts_of(prompt: Prompt) -> Facts:
     text = prompt.last_user
-    return Facts(text, places_in(text), [float(n) for n in _NUMBER.findall(text)])
+    return Facts(text, places_in(text), numbers_in(text))
 
 
 class _ArgBuilder(jsonout._Builder):
@@ -132,17 +132,23 @@ def _problem(instance: Any, schema: dict) -> str | None:
     return None if error is None else error.message
 
 
-def arguments(name: str, parameters: dict | None, prompt: Prompt, slot: int = 0, seed: object = None) -> str:
+def numbers_in(text: str) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(text)]
+
+
+def arguments(name: str, parameters: dict | None, prompt: Prompt, slot: int = 0, seed: object = None,
+              facts: Facts | None = None) -> str:
     """The JSON arguments of one call to ``name`` (compact, as models write them).
 
-    ``slot`` picks which place of the prompt to use when one function is called several times.
+    ``slot`` picks which place of the prompt to use when one function is called several times;
+    ``facts`` (default: those of the latest user message) says what the conversation offers.
     Raises a 400 when even the plain schema instance does not validate (a keyword the simulator
     cannot satisfy, such as ``pattern``): better refused than answered with invalid arguments.
     """
     if not parameters:
         return "{}"
     try:
-        candidates = [_ArgBuilder(parameters, prompt, seed, facts_of(prompt), slot).build(parameters, "", 0),
+        candidates = [_ArgBuilder(parameters, prompt, seed, facts or facts_of(prompt), slot).build(parameters, "", 0),
                       jsonout.schema_instance(parameters, prompt, seed)]
     except SimError as err:
         raise toolschema.invalid_parameters(name, err.message, "tools") from None
