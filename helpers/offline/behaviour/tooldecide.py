@@ -5,7 +5,7 @@ Shared by both APIs, plain and streamed (:func:`tools.decide` calls :func:`decid
 1. **Candidates**: the functions ``tool_choice`` allows, less those the instructions say never
    to use (:mod:`toolpolicy`; unless ``tool_choice`` names one, or ``required`` leaves none).
 2. **The request**: the latest user message; when the assistant's turn before it was a
-   question (its text ends with ``?`` or ``？``), the user message before that question plus
+   question (its last line has ``?`` or ``？``), the user message before that question plus
    this answer ("What's the weather like today" + "Glasgow, Scotland"). An answer fills what
    the request lacked: a place when a call needs one the request does not name (the whole
    short answer, without "I'm in"/"我在", so "Glasgow, Scotland" stays whole), numbers first.
@@ -60,6 +60,7 @@ class Decision:
 class Request:
     text: str
     facts: Facts
+    place: str | None = None  # the place an answer to a clarifying question gives
 
 
 def _required(function: Function) -> list[tuple[str, dict]]:
@@ -101,6 +102,12 @@ def _answer_place(answer: str) -> str | None:
     return found[0] if found else None
 
 
+def _asks(said: str) -> bool:
+    """Whether an assistant text ends with a question (its last line has ``?`` or ``？``)."""
+    lines = [line for line in said.strip().splitlines() if line.strip()]
+    return bool(lines) and ("?" in lines[-1][-80:] or "？" in lines[-1][-40:])
+
+
 def request_of(prompt: text.Prompt, candidates: list[Function], scopes: dict[str, str]) -> Request:
     """The request this turn answers (step 2 of the module docstring)."""
     turns = [t for t in prompt.turns if t.role not in ("system", "developer")]
@@ -108,7 +115,7 @@ def request_of(prompt: text.Prompt, candidates: list[Function], scopes: dict[str
     if not users:
         return Request("", Facts("", [], []))
     latest = turns[users[-1]].text
-    asked = users[-1] > 0 and turns[users[-1] - 1].role == "assistant" and turns[users[-1] - 1].text.rstrip().endswith(("?", "？"))
+    asked = users[-1] > 0 and turns[users[-1] - 1].role == "assistant" and _asks(turns[users[-1] - 1].text)
     if not asked or len(users) < 2:
         return Request(latest, Facts(latest, toolargs.places_in(latest), toolargs.numbers_in(latest)))
     first = turns[users[-2]].text
@@ -117,7 +124,7 @@ def request_of(prompt: text.Prompt, candidates: list[Function], scopes: dict[str
     place = _answer_place(latest) if "place" in lacking else None
     places = ([place] if place else []) + [p for p in toolargs.places_in(latest) + before.places if p != place]
     joined = f"{first}\n{latest}"
-    return Request(joined, Facts(joined, places, toolargs.numbers_in(latest) + before.numbers))
+    return Request(joined, Facts(joined, places, toolargs.numbers_in(latest) + before.numbers), place)
 
 
 def _usable(function: Function, request: Request, fit: toolmatch.Fit) -> bool:
@@ -128,7 +135,8 @@ def _usable(function: Function, request: Request, fit: toolmatch.Fit) -> bool:
         kind = schema.get("type") if isinstance(schema, dict) else None
         if (toolargs.PLACE_KEY.search(key) and request.facts.places) or (kind in ("integer", "number") and request.facts.numbers):
             return True
-        if isinstance(schema, dict) and toolfill.string_kind(key, schema) == "expression" and toolfill.expression_in(request.text):
+        string = toolfill.string_kind(key, schema) if isinstance(schema, dict) and kind in ("string", None) else None
+        if string == "query" or (string == "expression" and toolfill.expression_in(request.text)):
             return True
     return False
 
@@ -192,8 +200,8 @@ def question(calls: list[tuple[Planned, list[tuple[str, dict, str]]]], zh: bool)
                 asks.append(ask)
     names = ", ".join(dict.fromkeys(call.function.name for call, _ in calls))
     if zh:
-        return f"{_MARK_ZH}{''.join(asks)}调用 {names} 之前需要先知道这一点，我不替你假设。"
-    return f"{_MARK_EN} {' '.join(asks)} I need this before I call {names}, and I will not assume it."
+        return f"{_MARK_ZH}调用 {names} 之前，我需要先问清楚，不替你假设：{''.join(asks)}"
+    return f"{_MARK_EN} Before I call {names}, I need to ask rather than assume. {' '.join(asks)}"
 
 
 def result_text(results: list[tuple[str, str]], prompt: text.Prompt) -> str:
@@ -244,6 +252,8 @@ def decide(plan: ToolPlan, done: list[tuple[str, str]], results: list[tuple[str,
             return Decision()
     request = request_of(prompt, candidates, policy.scopes)
     planned = toolmatch.plan(candidates, request.text, policy.scopes)
+    if request.place:  # "Glasgow" found in the answer "I'm in Glasgow, Scotland" is the answer's whole place
+        planned = [Planned(p.function, request.place if p.place and p.place in request.place else p.place) for p in planned]
     scored = {f.name: fit for f, fit in zip(candidates, toolmatch.fits(candidates, request.text, policy.scopes))}
     always = [Planned(f) for name in policy.always for f in candidates
               if f.name == name and f.name not in {p.function.name for p in planned} and _usable(f, request, scored[f.name])]

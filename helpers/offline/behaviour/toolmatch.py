@@ -17,7 +17,7 @@ is added to the score, so it ranks the functions that fit; it does not decide *w
 fits: e5-small's cosines for unrelated pairs (about 0.75-0.88) overlap those of related ones.
 
 **Calls.** A request gets one call per thing it asks for: the best fitting function of each
-of its parts (split at "and", commas, 和, 以及, ...), and one call per place when a function
+of its parts (split at "and", "also", ";", Chinese commas, 和, 以及, ...), and one call per place when a function
 takes a place and the part names several ("the weather in Paris and Tokyo" calls the weather
 tool twice; "the weather and the local time in Tokyo" calls two tools; "the weather in Paris"
 calls one). A part that names only a place ("Paris or London?") asks the previous part's
@@ -38,7 +38,9 @@ LEXICAL_THRESHOLD = 0.15
 PLACE_BONUS = 0.1
 E5_WEIGHT = 1.0
 DIMS = 1536
-_PARTS = re.compile(r"\s*(?:\band\b|\balso\b|\bplus\b|&|[,;，；、]|以及|还有|并且|同时|和)\s*", re.I)
+#: What joins two things asked. Not the ASCII comma: "Glasgow, Scotland" is one place, and the
+#: places of a list ("Tokyo, London and Sydney") are found within a part anyway.
+_PARTS = re.compile(r"\s*(?:\band\b|\balso\b|\bplus\b|&|[;，；、]|以及|还有|并且|同时|和)\s*", re.I)
 
 
 @dataclass
@@ -112,7 +114,7 @@ def best(candidates: list[Function], text: str, scopes: dict[str, str] | None = 
 
 
 def parts(message: str) -> list[str]:
-    """The message's parts joined by "and", commas, 和, ... (each may ask for its own thing)."""
+    """The message's parts joined by "and", "；", "，", 和, ... (each may ask for its own thing)."""
     return [p for p in _PARTS.split(message) if p.strip()]
 
 

@@ -42,7 +42,7 @@ _VERB = re.compile(rf"\b{_USE}\b|使用|调用|用", re.I)
 #: Words left in an "always" clause that do not narrow it ("Always use the multiply tool.").
 _FILLER = re.compile(r"\b(?:always|must|you|every time|each time|be sure to|make sure to|have to|required to|the|a|an|"
                      r"use|call|invoke|run|tool|tools|function|functions|please)\b|总是|始终|一律|必须|务必|一定要|每次|"
-                     r"请|使用|调用|用|工具|函数|这个|该|[\W_]+", re.I)
+                     r"请|你|您|使用|调用|用|工具|函数|这个|该|[\W_]+", re.I)
 _CLARIFY = re.compile(r"\bclarif|\b(?:don'?t|do not|never)\s+(?:make\s+)?(?:any\s+)?assum|\b(?:don'?t|do not|never)\s+guess"
                       r"|\bask (?:the user )?(?:for|about) (?:the )?(?:missing|more)|\bask (?:the user )?(?:first|before)"
                       r"|澄清|不要(?:做|作)?(?:任何)?(?:假设|猜测|臆测|猜)|不要自行|请先(?:询问|确认|问)|问清楚|先向用户(?:询问|确认)"
