@@ -263,6 +263,14 @@ def test_required_moves_on_after_a_result(client, route, said, city):
     assert name == "reply_to_user" and '"temperature": 18' in args["message"]
 
 
+def test_required_after_a_result_calls_a_final_answer_tool(client):
+    final = tool("final_answer", "Give the final answer.", {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]})
+    talk = Talk(client, "chat").user("巴黎天气怎么样？")
+    assert names(talk.ask([final, WEATHER], tool_choice="required")) == ["get_weather"]  # before a result: the tool that fits
+    [(name, args)] = talk.results(weather_result).ask([final, WEATHER], tool_choice="required").calls
+    assert name == "final_answer" and ZH_MARK in args["answer"] and '"temperature": 18' in args["answer"]
+
+
 @pytest.mark.parametrize(("said", "cities"), [("What's the weather in Paris and Tokyo?", ["Paris", "Tokyo"]),
                                               ("巴黎和东京的天气怎么样？", ["巴黎", "东京"])])
 def test_after_results_the_next_call_the_request_needs_then_text(client, said, cities):

@@ -1,7 +1,8 @@
 """Arguments for a simulated function call: valid JSON for the function's schema, filled from the prompt.
 
 Built on the kit's schema-instance generator (:mod:`jsonout`), with prompt-aware rules:
-a string property named like a place gets a place named in the latest user message; one named
+a string property named like a place gets a place named in the request (the latest user
+message, or the request a clarifying question was about plus its answer: :mod:`tooldecide`); one named
 or described like an expression gets the arithmetic written there, one like a query or text
 the message itself; numbers come from numbers written there; an enum picks a value the message
 mentions, else its default (see :mod:`toolfill`). Every result is checked with ``jsonschema``

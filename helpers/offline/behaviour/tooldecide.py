@@ -220,13 +220,13 @@ def result_text(results: list[tuple[str, str]], prompt: text.Prompt) -> str:
 
 
 def _move_on(candidates: list[Function], request: Request, planned: list[Planned], done: list[tuple[str, str]],
-             results: list[tuple[str, str]], prompt: text.Prompt) -> tuple[str, str]:
+             results: list[tuple[str, str]], prompt: text.Prompt, scopes: dict[str, str]) -> tuple[str, str]:
     """``required`` after results with nothing left to ask: a different call (step 5)."""
     tried = {(name, _canonical(args)) for name, args in done}
     called = {name for name, _ in done}
     summary = result_text(results, prompt)
     options: list[tuple[Function, Facts]] = [(f, Facts(summary, request.facts.places, [])) for f in candidates if toolpurpose.replies(f)]
-    scored = toolmatch.fits(candidates, request.text)
+    scored = toolmatch.fits(candidates, request.text, scopes)
     ranked = sorted(range(len(candidates)), key=lambda k: (not scored[k].fits, -scored[k].score, k))
     options += [(candidates[k], _facts(Planned(candidates[k]), request)) for k in ranked if candidates[k].name not in called]
     for call in planned or [Planned(toolmatch.fallback(candidates, request.text))]:
@@ -268,6 +268,6 @@ def decide(plan: ToolPlan, done: list[tuple[str, str]], results: list[tuple[str,
     if remaining:
         return Decision([(p.function.name, _arguments(p.function, prompt, _facts(p, request))) for p in remaining])
     if results or done:
-        return Decision([_move_on(candidates, request, planned, done, results, prompt)])
+        return Decision([_move_on(candidates, request, planned, done, results, prompt, policy.scopes)])
     first = toolmatch.fallback(candidates, request.text)
     return Decision([(first.name, _arguments(first, prompt, _facts(Planned(first), request)))])
