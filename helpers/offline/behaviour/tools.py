@@ -1,10 +1,8 @@
-"""Function calling in the offline simulator: the conversation's tool history, and when to call.
+"""Function calling in the offline simulator: the conversation's tool history, and the outcome of a turn.
 
-Shared by both APIs. The decision is deterministic and content-aware: ``required`` or a named
-function always calls; ``none`` never does; ``auto`` calls the functions the latest user message is
-most about (its words, or Chinese characters, shared with a function's name and description;
-see :mod:`toolmatch`).
-When the conversation ends with tool results, ``auto`` answers in text, quoting them.
+Shared by both APIs, plain and streamed. Whether to call, which functions, and when to ask
+or answer instead is decided in :mod:`tooldecide` (by purpose and embeddings, see
+:mod:`toolmatch`; following the instructions about tools, see :mod:`toolpolicy`).
 Definitions are checked in :mod:`toolspec`, arguments built in :mod:`toolargs`, and the
 wire shapes written in :mod:`toolwire`.
 """
@@ -17,7 +15,7 @@ from typing import Any
 
 from . import tokenizer as tokens
 from ..wire import errors, ids
-from . import text, toolargs, toolmatch, toolspec
+from . import text, tooldecide, toolspec
 from .outcome import Format, Outcome
 from ..wire.errors import SimError
 from .toolspec import Function, ToolPlan
@@ -45,10 +43,13 @@ class ToolOutcome(Outcome):
 
 @dataclass
 class Session:
-    """A request's tools: what it allows, the results it ends with, its extra prompt tokens."""
+    """A request's tools: what it allows, the results it ends with, its extra prompt tokens.
+
+    ``done`` holds the ``(name, arguments)`` of the calls made since the latest user message."""
 
     plan: ToolPlan
     results: list[tuple[str, str]] = field(default_factory=list)
+    done: list[tuple[str, str]] = field(default_factory=list)
     history_tokens: int = 0
     echo: list[dict] = field(default_factory=list)
 
@@ -131,8 +132,11 @@ def chat_session(body: dict) -> Session:
             session.results.append(_answer(message, i, in_block, latest, pending))
             continue
         in_block, session.results = False, []
+        if role == "user":
+            session.done = []
         if role == "assistant" and message.get("tool_calls") is not None:
             calls = _chat_calls(message, f"messages[{i}]")
+            session.done += [(name, arguments) for _, name, arguments in calls]
             latest = {cid: name for cid, name, _ in calls}
             pending = dict(latest)
             session.history_tokens += sum(tokens.count_tokens(n) + tokens.count_tokens(a) for _, n, a in calls)
@@ -143,6 +147,7 @@ def chat_session(body: dict) -> Session:
             session.results = [(message["name"], _content(message))]
         elif role == "assistant" and isinstance(message.get("function_call"), dict):
             call = message["function_call"]
+            session.done.append((str(call.get("name", "")), str(call.get("arguments", ""))))
             session.history_tokens += tokens.count_tokens(str(call.get("name", ""))) + tokens.count_tokens(str(call.get("arguments", "")))
     if pending:
         raise SimError(400, MISSING_RESULTS + ", ".join(pending), param=f"messages.[{opened}].role")
@@ -215,6 +220,7 @@ def responses_session(body: dict, max_calls: int | None) -> Session:
         kind = item.get("type", "message")
         if kind == "function_call":
             calls[item["call_id"]] = item["name"]
+            session.done.append((item["name"], item["arguments"]))
             session.history_tokens += tokens.count_tokens(item["name"]) + tokens.count_tokens(item["arguments"])
             session.results = []
         elif kind == "function_call_output":
@@ -225,6 +231,8 @@ def responses_session(body: dict, max_calls: int | None) -> Session:
             session.results.append((calls.get(call_id, "function"), _output_text(item.get("output"), f"input[{i}]")))
         else:
             session.results = []
+            if item.get("role") == "user":
+                session.done = []
     for call_id in calls:
         if call_id not in answered:
             raise SimError(400, f"No tool output found for function call {call_id}.", param="input")
@@ -256,35 +264,19 @@ def _cap(calls: list[Call], limit: int | None) -> tuple[list[Call], bool]:
     return kept, False
 
 
-def _result_text(results: list[tuple[str, str]], prompt: text.Prompt) -> str:
-    zh = prompt.language == "zh"
-    parts = ["【离线模拟】模拟器读到了工具的结果，没有调用任何模型。" if zh else
-             "[Offline simulation] The simulator read the tool results; no model was called."]
-    for name, output in results:
-        quoted = text.quoted(output, zh, 200)
-        parts.append(f"函数 {name} 返回了：{quoted}" if zh else f"The function {name} returned: {quoted}")
-    if prompt.last_user:
-        question = text.quoted(prompt.last_user, zh)
-        parts.append(f"真实模型会根据这些结果回答你的问题：{question}" if zh else
-                     f"A real model would use these results to answer your question: {question}")
-    return "".join(parts) if zh else " ".join(parts)
-
-
 def decide(session: Session, prompt: text.Prompt, fmt: Format, *, limit: int | None, stop: list[str],
            key: str, index: int = 0) -> Outcome | None:
     """The tool-aware outcome of one choice, or None when the plain reply applies."""
     plan = session.plan
-    if session.results and plan.mode in ("none", "auto"):
-        if fmt.kind != "text":
+    decision = tooldecide.decide(plan, session.done, session.results, prompt)
+    if not decision.calls:
+        if fmt.kind != "text" or (decision.question is None and not session.results):
             return None
-        reply, _ = text.apply_stop(_result_text(session.results, prompt), stop)
+        said = decision.question or tooldecide.result_text(session.results, prompt)
+        reply, _ = text.apply_stop(said, stop)
         reply, cut = text.truncate(reply, limit)
         return Outcome(reply, None, "length" if cut else "stop")
-    picks = toolmatch.choose(plan, prompt)
-    if not picks:
-        return None
-    calls = [Call(_call_id(key, index, j), f.name, toolargs.arguments(f.name, f.parameters, prompt, slot))
-             for j, (f, slot) in enumerate(picks)]
+    calls = [Call(_call_id(key, index, j), name, arguments) for j, (name, arguments) in enumerate(decision.calls)]
     calls, cut = _cap(calls, limit)
     finish = "length" if cut else ("function_call" if plan.legacy else "tool_calls")
     return ToolOutcome(None, None, finish, calls=calls, legacy=plan.legacy)
