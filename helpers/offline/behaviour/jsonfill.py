@@ -49,7 +49,7 @@ KINDS: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...] = tuple(
         ("weight", "weight mass", "体重 重量"),
         ("length", "height length distance width", "身高 长度 距离 高度"),
         ("temperature", "temperature temp", "温度 气温"),
-        ("duration", "duration minutes hours seconds", "时长 分钟 小时"),
+        ("duration", "duration minutes hours seconds days weeks nights", "时长 分钟 小时 天数"),
         ("percent", "percent percentage rate ratio", "百分比 比例 比率"),
         ("count", "count quantity qty guests people attendees", "数量 人数 个数"),
         ("name", "name person contact customer user username fullname who", "姓名 名字 联系人 人名 名称"),
