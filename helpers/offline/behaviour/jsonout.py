@@ -80,23 +80,13 @@ def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _infer_schema(value: Any) -> dict:
-    """The shape of an example value, as a schema (so the answer follows the example)."""
-    if isinstance(value, dict):
-        return {"type": "object", "properties": {k: _infer_schema(v) for k, v in value.items()}}
-    if isinstance(value, list):
-        return {"type": "array", "items": _infer_schema(value[0]) if value else {"type": "string"}}
-    kinds = {bool: "boolean", int: "integer", float: "number", type(None): "null"}
-    return {"type": kinds.get(type(value), "string")}
-
-
 def requested_schema(prompt: Prompt) -> dict | None:
     """The shape a prompt asks its JSON in, or None: a schema or example object written in the
     messages (the latest wins), else keys named in prose (latest message first), else keys in quotes."""
     for turn in reversed(prompt.turns):
         for obj, _ in reversed(jsonwords.embedded_objects(turn.text)):
             is_schema = "properties" in obj or obj.get("type") == "object"
-            schema = obj if is_schema else _infer_schema(obj)
+            schema = obj if is_schema else jsonwords.infer_schema(obj)
             try:
                 if isinstance(_Builder(schema, prompt, None).build(schema, "", 0), dict):
                     return schema
@@ -114,11 +104,12 @@ def requested_schema(prompt: Prompt) -> dict | None:
     return None
 
 
-def json_object(prompt: Prompt, seed: object = None) -> Any:
+def json_object(prompt: Prompt, seed: object = None, answer: str | None = None) -> Any:
     """The JSON value for JSON mode or JSON asked in words (see the module docstring).
 
-    With no shape asked for, a question about the time gets the simulator's real clock, and
-    anything else ``{"answer": ""}``: the simulator has no answer of its own to put there.
+    With no shape asked for, a question about the time gets the simulator's real clock; else
+    JSON mode wraps the simulator's plain ``answer`` (which says what it saw, marker included,
+    as before), and JSON asked in words gets ``{"answer": ""}`` (nothing visible inside).
     """
     schema = requested_schema(prompt)
     if schema is not None:
@@ -131,6 +122,8 @@ def json_object(prompt: Prompt, seed: object = None) -> Any:
             "timezone": now.tzname() or "local",
             "source": "离线模拟器的时钟" if prompt.language == "zh" else "offline simulator clock",
         }
+    if answer is not None:
+        return {"answer": answer, "language": prompt.language, "offline_simulation": True}
     return {"answer": ""}
 
 

@@ -112,6 +112,16 @@ def embedded_objects(text: str) -> list[tuple[dict, tuple[int, int]]]:
     return found
 
 
+def infer_schema(value: Any) -> dict:
+    """The shape of an example value, as a schema (so the answer follows the example)."""
+    if isinstance(value, dict):
+        return {"type": "object", "properties": {k: infer_schema(v) for k, v in value.items()}}
+    if isinstance(value, list):
+        return {"type": "array", "items": infer_schema(value[0]) if value else {"type": "string"}}
+    kinds = {bool: "boolean", int: "integer", float: "number", type(None): "null"}
+    return {"type": kinds.get(type(value), "string")}
+
+
 def _note_schema(name: str, note: str | None) -> dict:
     """The schema of a key from its note in parentheses: a type, choices, or a description."""
     guessed = jsonfill.guessed_schema(name)
