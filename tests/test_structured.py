@@ -70,19 +70,31 @@ class Recorder:
         self.formats.append((body.get("response_format") or {}).get("type", "none"))
 
 
+def prose_completion(text: str = "Sure! A plan: start with variables, then loops.") -> dict:
+    return {
+        "id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": MODEL,
+        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                     "message": {"role": "assistant", "content": text, "refusal": None}}],
+    }
+
+
 class NoSchemaTransport(httpx2.BaseTransport):
     """A provider without Structured Outputs (and optionally without JSON mode): 400 for the
     unsupported ``response_format`` types, the simulator otherwise."""
 
-    def __init__(self, unsupported: tuple[str, ...] = ("json_schema",)) -> None:
+    def __init__(self, unsupported: tuple[str, ...] = ("json_schema",), prose: bool = False) -> None:
         self.inner = httpx2.HTTPTransport()
         self.unsupported = unsupported
+        self.prose = prose  # a model that ignores the schema in its prompt and answers in prose
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content or b"{}")
-        if (body.get("response_format") or {}).get("type") in self.unsupported:
+        kind = (body.get("response_format") or {}).get("type")
+        if kind in self.unsupported:
             error = {"message": UNSUPPORTED, "type": "invalid_request_error", "param": "response_format", "code": None}
             return httpx2.Response(400, json={"error": error}, request=request)
+        if self.prose and kind is None:
+            return httpx2.Response(200, json=prose_completion(), request=request)
         return self.inner.handle_request(request)
 
     def close(self) -> None:
@@ -118,8 +130,25 @@ def test_provider_without_schema_falls_to_json_mode(simulator):
     with sdk:
         card, rung = structured(sdk, MODEL, user("Describe a famous novel."), Card)
     assert rung == "json_object"
-    assert isinstance(card, Card) and card.title and card.author
+    # The message names no book: the keys are there, holding placeholders, not an invented title.
+    assert card == Card(title="", author="")
     assert recorder.formats == ["json_schema", "json_object"]
+
+
+def test_json_mode_rung_takes_the_values_the_message_gives(simulator):
+    sdk, _ = make_client(simulator.base_url, NoSchemaTransport())
+    with sdk:
+        card, rung = structured(sdk, MODEL, user("Describe the novel “Dune” by Frank Herbert."), Card)
+    assert (rung, card) == ("json_object", Card(title="Dune", author="Frank Herbert"))
+
+
+def test_prompt_rung_succeeds_without_any_json_support(simulator):
+    # The schema in the system message asks for JSON in words; a model (and the simulator) answers with it.
+    sdk, recorder = make_client(simulator.base_url, NoSchemaTransport(("json_schema", "json_object")))
+    with sdk:
+        card, rung = structured(sdk, MODEL, user("Describe the novel “Dune” by Frank Herbert."), Card)
+    assert (rung, card) == ("prompt", Card(title="Dune", author="Frank Herbert"))
+    assert recorder.formats == ["json_schema", "json_object", "none"]
 
 
 def test_json_mode_rung_follows_the_schema_it_is_given(simulator):
@@ -132,7 +161,7 @@ def test_json_mode_rung_follows_the_schema_it_is_given(simulator):
 
 
 def test_every_rung_failing_raises_one_error_listing_each(simulator):
-    sdk, recorder = make_client(simulator.base_url, NoSchemaTransport(("json_schema", "json_object")))
+    sdk, recorder = make_client(simulator.base_url, NoSchemaTransport(("json_schema", "json_object"), prose=True))
     with sdk, pytest.raises(StructuredOutputError) as info:
         structured(sdk, MODEL, user("Plan three days of Python basics."), Plan)
     attempts = dict(info.value.attempts)
@@ -282,7 +311,7 @@ def test_reasons_speak_the_readers_language(simulator, sim_client, monkeypatch):
     assert str(info.value).startswith("'schema' 这一级终止了阶梯") and "cut off" not in str(info.value)
     with pytest.raises(ValueError, match="^回复里没有 JSON 对象：'no braces'$"):
         extract_json("no braces")
-    sdk_all, _ = make_client(simulator.base_url, NoSchemaTransport(("json_schema", "json_object")))
+    sdk_all, _ = make_client(simulator.base_url, NoSchemaTransport(("json_schema", "json_object"), prose=True))
     with sdk_all, pytest.raises(StructuredOutputError) as info:
         structured(sdk_all, MODEL, user("Plan three days of Python basics."), Plan)
     text = str(info.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import jsonout, labels, text, vision
+from . import jsonout, jsonwords, labels, text, vision
 from .outcome import Format, Outcome
 
 
@@ -16,6 +16,13 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
         if fmt.kind == "json_schema":
             return Outcome(None, jsonout.refusal_text(prompt), "stop")
         return Outcome(jsonout.refusal_text(prompt), None, "stop")
+    choice_seed = seed if index == 0 else (seed, index)
+    if fmt.kind == "json_object":
+        plain = text.compose_reply(prompt, seed, index)  # wrapped only when the prompt asks for no keys
+        return _json_reply(jsonout.dumps(jsonout.json_object(prompt, choice_seed, plain)), stop, limit)
+    if fmt.kind == "text" and jsonwords.asks_json(prompt):
+        # JSON asked in words: the content is that JSON (fenced when asked); the marker goes to a header.
+        return _json_reply(jsonwords.render(jsonout.json_object(prompt, choice_seed), jsonwords.wants_fence(prompt)), stop, limit)
     label = labels.answer(prompt) if fmt.kind == "text" else None
     if label is not None:
         # A label request is answered with the bare label; the offline marker goes to a header.
@@ -24,13 +31,18 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
         return Outcome(reply, None, "length" if cut else "stop", marker="header")
     extra = [vision.describe(img, i + 1, lang) for i, img in enumerate(prompt.images())]
     reply = text.compose_reply(prompt, seed, index, extra)
-    if fmt.kind == "json_object":
-        reply = jsonout.dumps(jsonout.json_object(prompt, reply))
-    elif fmt.kind == "json_schema":
-        reply = jsonout.dumps(jsonout.schema_instance(fmt.schema, prompt, seed if index == 0 else (seed, index)))
+    if fmt.kind == "json_schema":
+        reply = jsonout.dumps(jsonout.schema_instance(fmt.schema, prompt, choice_seed))
     reply, _ = text.apply_stop(reply, stop)
     reply, cut = text.truncate(reply, limit)
     return Outcome(reply, None, "length" if cut else "stop")
+
+
+def _json_reply(reply: str, stop: list[str], limit: int | None) -> Outcome:
+    """A JSON reply after ``stop`` and the token limit; the offline marker is in a header, not in the JSON."""
+    reply, _ = text.apply_stop(reply, stop)
+    reply, cut = text.truncate(reply, limit)
+    return Outcome(reply, None, "length" if cut else "stop", marker="header")
 
 
 def image_tokens(prompt: text.Prompt) -> int:

@@ -1,11 +1,16 @@
-"""JSON mode and Structured Outputs for the offline simulator.
+"""JSON mode, JSON asked in words, and Structured Outputs for the offline simulator.
 
-JSON mode gets a valid JSON object that fits the prompt (asked for the time, it tells the
-simulator's real clock). A ``json_schema`` request gets an instance built from the schema
-itself (nested objects, arrays, enums, ``$defs``/``$ref``, ``anyOf`` with null), so the
-SDK's ``parse()`` yields the learner's pydantic model. Where the prompt states a count
-("plan three days", "5 steps", "三天"), the outermost arrays hold that many items, and an
-integer that numbers the items (``day``, ``step``, ``index``...) counts 1, 2, 3.
+One builder makes every JSON value, from a JSON Schema: a ``json_schema`` request's own
+schema (nested objects, arrays, enums, ``$defs``/``$ref``, ``anyOf`` with null), so the SDK's
+``parse()`` yields the learner's pydantic model; in JSON mode or when the prompt asks for JSON
+in words (:mod:`jsonwords`), a schema or example object written in the messages, else the keys
+the prompt names in prose. Values come from the input (:mod:`jsonfill`: names, numbers with
+units, dates, places, emails, yes/no...). Where the input has none, JSON mode and JSON asked
+in words hold plain placeholders (``""``, ``0``, ``false``, ``null``, ``[]``) so no visible
+offline marker sits inside the JSON; Structured Outputs keep a labelled sample string. A
+string with a ``format`` (date, email, uri, uuid) keeps a valid sample in every mode.
+Where the prompt states a count ("plan three days", "5 steps", "三天"), the outermost arrays
+hold that many items, and an integer that numbers the items (``day``, ``step``...) counts 1, 2, 3.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ import re
 from typing import Any
 
 from ..wire.errors import SimError
+from . import jsonfill, jsonwords, toolfill
+from .jsonfill import MISSING
 from .text import Prompt, quote, stable_hash
 
 _TIME_WORDS = re.compile(r"\b(time|date|clock|today|now)\b|时间|日期|几点|今天|现在", re.I)
 _REFUSE = re.compile(r"\b(bomb|explosive|make a weapon)\b|炸弹|炸药|制造武器", re.I)
-_NAMED_KEY = re.compile(r"[`\"']([A-Za-z_][A-Za-z0-9_]{1,30})[`\"']")
 _EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ZH_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # A count of things: a number, at most two words, then a plural noun ("three days", "5 short tips").
@@ -74,49 +80,41 @@ def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _embedded_objects(prompt: Prompt) -> list[dict]:
-    """JSON objects written into the messages (a schema or an example to follow)."""
-    decoder = json.JSONDecoder()
-    found: list[dict] = []
-    for turn in prompt.turns:
-        index = turn.text.find("{")
-        while index != -1:
+def requested_schema(prompt: Prompt) -> dict | None:
+    """The shape a prompt asks its JSON in, or None: a schema or example object written in the
+    messages (the latest wins), else keys named in prose (latest message first), else keys in quotes."""
+    for turn in reversed(prompt.turns):
+        for obj, _ in reversed(jsonwords.embedded_objects(turn.text)):
+            is_schema = "properties" in obj or obj.get("type") == "object"
+            schema = obj if is_schema else jsonwords.infer_schema(obj)
             try:
-                value, end = decoder.raw_decode(turn.text, index)
-            except json.JSONDecodeError:
-                index = turn.text.find("{", index + 1)
+                if isinstance(_Builder(schema, prompt, None).build(schema, "", 0), dict):
+                    return schema
+            except SimError:
                 continue
-            if isinstance(value, dict) and value:
-                found.append(value)
-            index = turn.text.find("{", end)
-    return found
+    asking = [t.text for t in prompt.turns if t.role in ("system", "developer", "user")]
+    for text in reversed(asking):
+        keys, _ = jsonwords.prose_keys(text)
+        if keys:
+            return {"type": "object", "properties": keys, "required": list(keys)}
+    keys = [k for text in asking for k in jsonwords.quoted_keys(text)]
+    if keys:
+        keys = list(dict.fromkeys(keys))
+        return {"type": "object", "properties": {k: jsonfill.guessed_schema(k) for k in keys}, "required": keys}
+    return None
 
 
-def _infer_schema(value: Any) -> dict:
-    """The shape of an example value, as a schema (so the answer follows the example)."""
-    if isinstance(value, dict):
-        return {"type": "object", "properties": {k: _infer_schema(v) for k, v in value.items()}}
-    if isinstance(value, list):
-        return {"type": "array", "items": _infer_schema(value[0]) if value else {"type": "string"}, "minItems": min(len(value), 2)}
-    kinds = {bool: "boolean", int: "integer", float: "number", type(None): "null"}
-    return {"type": kinds.get(type(value), "string")}
+def json_object(prompt: Prompt, seed: object = None, answer: str | None = None) -> Any:
+    """The JSON value for JSON mode or JSON asked in words (see the module docstring).
 
-
-def json_object(prompt: Prompt, answer: str) -> dict[str, Any]:
-    """A JSON object for JSON mode that fits what the prompt asked.
-
-    In order: a JSON Schema or an example object written in the messages is followed; a
-    question about the time gets the simulator's real clock; keys named in quotes or
-    backticks are filled; otherwise the plain answer is wrapped.
+    With no shape asked for, a question about the time gets the simulator's real clock; else
+    JSON mode wraps the simulator's plain ``answer`` (which says what it saw, marker included,
+    as before), and JSON asked in words gets ``{"answer": ""}`` (nothing visible inside).
     """
-    for obj in reversed(_embedded_objects(prompt)):
-        is_schema = "properties" in obj or obj.get("type") == "object"
-        try:
-            value = schema_instance(obj if is_schema else _infer_schema(obj), prompt)
-        except SimError:
-            continue
-        if isinstance(value, dict):
-            return value
+    schema = requested_schema(prompt)
+    if schema is not None:
+        filler = jsonfill.Filler(jsonwords.input_text(prompt))
+        return _Builder(schema, prompt, seed, follow_counts=True, filler=filler, blank=True).build(schema, "", 0)
     if wants_time(prompt):
         now = dt.datetime.now().astimezone()
         return {
@@ -124,11 +122,9 @@ def json_object(prompt: Prompt, answer: str) -> dict[str, Any]:
             "timezone": now.tzname() or "local",
             "source": "离线模拟器的时钟" if prompt.language == "zh" else "offline simulator clock",
         }
-    keys = [k for k in _NAMED_KEY.findall(prompt.all_text) if k.lower() != "json"]
-    if keys:
-        zh = prompt.language == "zh"
-        return {key: (f"{key} 的示例值（离线模拟）" if zh else f"sample {key} (offline simulation)") for key in dict.fromkeys(keys)}
-    return {"answer": answer, "language": prompt.language, "offline_simulation": True}
+    if answer is not None:
+        return {"answer": answer, "language": prompt.language, "offline_simulation": True}
+    return {"answer": ""}
 
 
 # --- Structured Outputs ------------------------------------------------------------------
@@ -164,13 +160,18 @@ def _within(schema: dict, value: float) -> bool:
 
 
 class _Builder:
-    def __init__(self, root: dict, prompt: Prompt, seed: object, follow_counts: bool = False) -> None:
+    def __init__(self, root: dict, prompt: Prompt, seed: object, follow_counts: bool = False,
+                 filler: jsonfill.Filler | None = None, blank: bool = False) -> None:
         self.root = root
         self.prompt = prompt
         self.seed = seed
         self.zh = prompt.language == "zh"
         self.time = wants_time(prompt)
         self.nodes = 0
+        #: Where values come from; ``blank``: placeholders are "", 0, false, null (JSON mode, JSON in words).
+        self.filler = filler or jsonfill.Filler(jsonwords.input_text(prompt))
+        self.blank = blank
+        self.filled = 0  # values taken from the input so far (a nullable key with none is null)
         # A count stated in the prompt sizes the outermost arrays (schema replies, not tool arguments).
         self.count = stated_count(prompt.last_user) if follow_counts else None
         self.arrays_open = 0
@@ -199,10 +200,15 @@ class _Builder:
                 raise SimError(400, f"Invalid schema at '{path}': 'enum' must be an array of values.", param="response_format")
             if not values:
                 raise SimError(400, f"Invalid schema at '{path}': 'enum' is empty.", param="response_format")
-            return values[self.pick(path, len(values))]
+            hit = self.filler.enum(values)
+            if hit is not MISSING:
+                self.filled += 1
+                return hit
+            return toolfill.enum_default(schema, values)
         for key in ("anyOf", "oneOf"):
             if key in schema:
-                return self.build(self._branch(schema[key], depth), path, depth)
+                nullable = any(isinstance(o, dict) and o.get("type") == "null" for o in schema[key])
+                return self._maybe_null(self._branch(schema[key], depth), path, depth, nullable)
         if "allOf" in schema:
             merged: dict = {}
             for part in schema["allOf"]:
@@ -215,10 +221,28 @@ class _Builder:
             kinds = [k for k in kind if k != "null"]
             if not kinds or depth >= MAX_DEPTH:
                 return None
+            if "null" in kind:
+                return self._maybe_null({**schema, "type": kinds[0]}, path, depth, True)
             kind = kinds[0]
         if kind is None:
             kind = "object" if "properties" in schema else "string"
         return getattr(self, f"_{kind}", self._unknown)(schema, path, depth)
+
+    def _maybe_null(self, schema: Any, path: str, depth: int, nullable: bool) -> Any:
+        """``schema``'s value; null instead when it may be null, placeholders are blank and the input gave nothing."""
+        before = self.filled
+        value = self.build(schema, path, depth)
+        return None if nullable and self.blank and self.filled == before else value
+
+    @staticmethod
+    def key_name(path: str) -> str:
+        """The key a value is under: ``/people/1/name`` -> ``name``, an item of ``/emails`` -> ``emails``."""
+        return next((p for p in reversed(path.split("/")) if p and not p.isdigit()), "")
+
+    def item_slot(self, path: str) -> int:
+        """Which item of an array ``path`` is in (0 outside arrays): the n-th item gets the n-th fact."""
+        indexes = [int(p) for p in path.split("/") if p.isdigit()]
+        return indexes[-1] if indexes else 0
 
     def _branch(self, options: list, depth: int) -> Any:
         real = [o for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
@@ -235,7 +259,15 @@ class _Builder:
     def _array(self, schema: dict, path: str, depth: int) -> list:
         low = int(schema.get("minItems", 0))
         high = schema.get("maxItems")
-        wanted = self.count if self.count is not None and not self.arrays_open else 2
+        name = path.rsplit("/", 1)[-1]
+        items = _resolve(schema.get("items", {}), self.root) if isinstance(schema.get("items"), dict) else {}
+        listed = self.filler.strings(name, items) if items.get("type") == "string" and "enum" not in items else []
+        if listed:  # the input's emails, names, cities...: all of them
+            self.filled += 1
+            count = max(low, len(listed))
+            return [*listed[:count if high is None else int(high)], *(self.build(items, f"{path}/{i}", depth + 1) for i in range(len(listed), count))]
+        counted = self.count is not None and not self.arrays_open
+        wanted = self.count if counted else (self._facts_count(items) if self.blank else 2)
         count = max(low, 0 if depth >= MAX_DEPTH else wanted)
         if high is not None:
             count = min(count, int(high))
@@ -245,12 +277,27 @@ class _Builder:
         finally:
             self.arrays_open -= 1
 
+    def _facts_count(self, items: dict) -> int:
+        """How many items an array of objects gets from the input: one per person (or email, title...) it names."""
+        props = items.get("properties") if isinstance(items, dict) else None
+        for name in props if isinstance(props, dict) else ():
+            found = self.filler.strings(name, {"type": "string"})
+            if found:
+                return len(found)
+        return 0
+
     def _string(self, schema: dict, path: str, depth: int) -> str:
         fmt = schema.get("format")
         name = path.rsplit("/", 1)[-1] or "value"
-        if fmt in ("date-time", "date", "time"):
+        if fmt == "date" and (found := self.filler.string(self.key_name(path), schema, self.item_slot(path))) is not MISSING:
+            self.filled += 1
+            text = str(found)
+        elif fmt in ("date-time", "date", "time"):
             stamp = dt.datetime.now().astimezone() if self.time else dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.timezone.utc)
             text = {"date-time": stamp.isoformat(timespec="seconds"), "date": stamp.date().isoformat(), "time": stamp.strftime("%H:%M:%S")}[fmt]
+        elif fmt in ("email", "uri") and (found := self.filler.string(self.key_name(path), schema, self.item_slot(path))) is not MISSING:
+            self.filled += 1
+            text = str(found)
         elif fmt == "email":
             text = "learner@example.com"
         elif fmt == "uri":
@@ -259,6 +306,11 @@ class _Builder:
             text = "00000000-0000-4000-8000-000000000000"
         elif self.time and re.search(r"time|date|时间", name, re.I):
             text = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        elif (found := self.filler.string(self.key_name(path), schema, self.item_slot(path))) is not MISSING:
+            self.filled += 1
+            text = str(found)
+        elif self.blank:
+            text = ""
         else:
             topic = quote(self.prompt.last_user, 24)
             text = f"{name}：关于“{topic}”的示例（离线模拟）" if self.zh else f"{name}: sample about “{topic}” (offline simulation)"
@@ -278,7 +330,11 @@ class _Builder:
         def fits(v: float) -> bool:
             return _within(schema, v)
 
-        candidate: float = 1 + self.pick(path, 5)
+        found = self.filler.number(self.key_name(path), schema, self.item_slot(path), integer)
+        if found is not MISSING and fits(found) and ("multipleOf" not in schema or (found / schema["multipleOf"]).is_integer()):
+            self.filled += 1
+            return found
+        candidate: float = 0 if self.blank else 1 + self.pick(path, 5)
         step = schema["multipleOf"] if "multipleOf" in schema else (1 if integer else None)
         if step is not None and not (isinstance(step, (int, float)) and step > 0):
             raise SimError(400, f"Invalid schema at '{path}': 'multipleOf' must be a number > 0.", param="response_format")
@@ -307,7 +363,11 @@ class _Builder:
         return int(self._number(schema, path, depth, integer=True))
 
     def _boolean(self, schema: dict, path: str, depth: int) -> bool:
-        return self.pick(path, 2) == 0
+        found = self.filler.boolean(self.key_name(path), schema)
+        if found is not MISSING:
+            self.filled += 1
+            return found
+        return False if self.blank else self.pick(path, 2) == 0
 
     def _null(self, schema: dict, path: str, depth: int) -> None:
         return None

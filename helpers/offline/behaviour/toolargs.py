@@ -1,6 +1,8 @@
 """Arguments for a simulated function call: valid JSON for the function's schema, filled from the prompt.
 
-Built on the kit's schema-instance generator (:mod:`jsonout`), with prompt-aware rules:
+Built on the kit's schema-instance generator (:mod:`jsonout`) and its value engine
+(:mod:`jsonfill`: names, emails, dates, numbers with units... from the latest user message),
+with rules of its own first:
 a string property named like a place gets a place named in the request (the latest user
 message, or the request a clarifying question was about plus its answer: :mod:`tooldecide`); one named
 or described like an expression gets the arithmetic written there, one like a query or text
@@ -16,21 +18,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import jsonout, toolfill, toolschema
+from . import jsonfill, jsonout, toolfill, toolschema
+from .facts import KNOWN_PLACES, places_in  # noqa: F401  (toolmatch reads places from here)
 from ..wire.errors import SimError
 from .text import Prompt, quote
 
-KNOWN_PLACES = (
-    "New York", "San Francisco", "Los Angeles", "Hong Kong", "Beijing", "Shanghai", "Guangzhou", "Shenzhen",
-    "Hangzhou", "Chengdu", "Wuhan", "Nanjing", "Chongqing", "Tianjin", "Taipei", "Tokyo", "Osaka", "Seoul",
-    "Singapore", "Paris", "London", "Berlin", "Madrid", "Rome", "Boston", "Chicago", "Seattle", "Sydney",
-    "Toronto", "Moscow", "Dubai", "Bangkok", "北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "西安",
-    "南京", "重庆", "天津", "苏州", "香港", "台北", "东京", "大阪", "首尔", "新加坡", "巴黎", "伦敦", "柏林",
-    "纽约", "旧金山", "洛杉矶", "悉尼", "莫斯科",
-)
-_AFTER_WORD = re.compile(r"\b(?:in|at|for|from|to|near|and)\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+)*)")
-_ZH_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县)")
-_NOT_PLACES = {"I", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "English", "Chinese", "JSON", "Python"}
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
 PLACE_KEY = re.compile(r"city|location|place|town|country|region|destination|origin|address|where|地点|城市|位置", re.I)
 _SYNONYMS = {"celsius": ("摄氏", "°c", "℃"), "fahrenheit": ("华氏", "°f", "℉")}
@@ -46,25 +38,6 @@ class Facts:
     numbers: list[float]
 
 
-def places_in(text: str) -> list[str]:
-    """Places named in ``text``, in order: known cities, capitalized names after a preposition,
-    Chinese names ending in 市/省/县. A known city wins over a longer guess around it."""
-    known = [(at, place) for place in KNOWN_PLACES
-             if (at := (text.find(place) if not place.isascii() else _word_at(text, place))) >= 0]
-    guesses = [(m.start(1), m.group(1)) for m in _AFTER_WORD.finditer(text) if m.group(1) not in _NOT_PLACES]
-    guesses += [(m.start(1), m.group(1)) for m in _ZH_PLACE.finditer(text)]
-    chosen: list[tuple[int, str]] = []
-    for at, place in sorted(known) + sorted(guesses):
-        if not any(place in other or other in place for _, other in chosen):
-            chosen.append((at, place))
-    return [place for _, place in sorted(chosen)]
-
-
-def _word_at(text: str, word: str) -> int:
-    match = re.search(rf"\b{re.escape(word)}\b", text)
-    return match.start() if match else -1
-
-
 def facts_of(prompt: Prompt) -> Facts:
     text = prompt.last_user
     return Facts(text, places_in(text), numbers_in(text))
@@ -74,7 +47,7 @@ class _ArgBuilder(jsonout._Builder):
     """The schema-instance builder, with strings, numbers and enums taken from the prompt."""
 
     def __init__(self, root: dict, prompt: Prompt, seed: object, facts: Facts, slot: int) -> None:
-        super().__init__(root, prompt, seed)
+        super().__init__(root, prompt, seed, filler=jsonfill.Filler(facts.text))
         self.facts = facts
         self.slot = slot
         self.numbers_used = 0

@@ -99,7 +99,8 @@ CHAT: dict[str, Param] = {
     "presence_penalty": honoured("endpoints/common.py", "range-checked (-2..2) and listed in Settings; the simulated reply never repeats a topic to penalise"),
     "frequency_penalty": honoured("endpoints/common.py", "range-checked (-2..2) and listed in Settings; the simulated reply never repeats a token run to penalise"),
     "logit_bias": honoured("behaviour/steering.py", "-100 bans a token id from the reply; 100 (forcing a token) is refused; other values are soft nudges", check_logit_bias),
-    "response_format": honoured("behaviour/jsonout.py", "text, json_object (needs the word 'json') and json_schema replies"),
+    "response_format": honoured("behaviour/jsonout.py", "text, json_object (needs the word 'json') and json_schema replies; "
+                                "keys and values from the prompt (jsonwords.py, jsonfill.py), also for JSON asked in words without it"),
     "verbosity": honoured("behaviour/steering.py", "'low' shortens, 'high' lengthens the reply", VERBOSITY),
     "stream": honoured("endpoints/chat.py", "SSE chunks ending with data: [DONE]"),
     "stream_options": honoured(
