@@ -86,3 +86,18 @@ def test_answer_source_names_the_recording(replaying):
     assert "录制" in helpers.answer_source(raw, "zh")
     raw = replaying.chat.completions.with_raw_response.create(model=CHAT["model"], messages=[{"role": "user", "content": "other"}])
     assert helpers.answer_source(raw) == "simulated answer (offline)"
+
+
+def test_a_relative_recording_path_is_found_from_the_checkout_when_not_from_the_working_folder(tmp_path, monkeypatch):
+    # `KIT_REPLAY=recordings/x make lab`: the kernel runs in my-notebooks/<edition>/, not the checkout.
+    from helpers.offline.replay import replayer
+
+    checkout, elsewhere = tmp_path / "kit", tmp_path / "my-notebooks" / "en"
+    (checkout / "recordings" / "x").mkdir(parents=True)
+    elsewhere.mkdir(parents=True)
+    monkeypatch.setattr(replayer, "CHECKOUT", checkout)
+    monkeypatch.chdir(elsewhere)
+    assert replayer.resolve("recordings/x") == checkout / "recordings" / "x"
+    (elsewhere / "recordings" / "x").mkdir(parents=True)  # one beside the notebook wins
+    assert replayer.resolve("recordings/x").resolve() == (elsewhere / "recordings" / "x").resolve()
+    assert replayer.resolve("recordings/missing") == replayer.Path("recordings/missing")  # the error names what was typed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from ..wire.constants import RECORDED_DATE_HEADER, RECORDED_MODEL_HEADER, SOURCE_HEADER
@@ -69,8 +70,21 @@ def event_chunk(event: dict) -> bytes:
     return chunk(text.encode("utf-8"))
 
 
+#: The kit's checkout: a relative KIT_REPLAY that is not found from the working folder is read from
+#: here, since `make lab` starts kernels in my-notebooks/<edition>/, not where the teacher typed it.
+CHECKOUT = Path(__file__).resolve().parents[3]
+
+
+def resolve(folder: str) -> Path:
+    """``folder`` as given when it exists (or is absolute), else relative to the kit's checkout."""
+    path = Path(folder).expanduser()
+    if path.is_absolute() or path.exists() or not (CHECKOUT / path).exists():
+        return path
+    return CHECKOUT / path
+
+
 def from_environment(environ: Any = os.environ) -> Replayer | None:
     folder = environ.get(ENV, "").strip()
     if not folder:
         return None
-    return Replayer(load(folder), pacing=environ.get(PACING_ENV, "") == "1")
+    return Replayer(load(resolve(folder)), pacing=environ.get(PACING_ENV, "") == "1")
