@@ -20,11 +20,13 @@ if TYPE_CHECKING:
     from .explain import explained
     from .keys import mask_key
     from .source import answer_source
-    from .models import DEFAULT_MODEL, DEFAULT_VISION_MODEL, check_model, retirement_warning
+    from .models import DEFAULT_EMBEDDING_MODEL, DEFAULT_MODEL, DEFAULT_VISION_MODEL, check_model, retirement_warning
+    from .providers import missing_model
     from .tokens import count_message_tokens, count_tokens
 
 # Exported name -> the submodule defining it.
 _EXPORTS: dict[str, str] = {
+    "DEFAULT_EMBEDDING_MODEL": "models",
     "DEFAULT_MODEL": "models",
     "DEFAULT_VISION_MODEL": "models",
     "Settings": "config",
@@ -37,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "get_client": "client",
     "load_settings": "config",
     "mask_key": "keys",
+    "missing_model": "providers",
     "retirement_warning": "models",
     "settings": "client",
 }

@@ -15,8 +15,9 @@ Rules, in order:
    guides is accepted with a warning.
 3. ``KIT_PROVIDER=<preset>`` (see ``helpers/providers.toml``) supplies the base URL, reads
    the key from the preset's variable (``DEEPSEEK_API_KEY``...; else ``OPENAI_API_KEY``) and
-   suggests models. ``OPENAI_BASE_URL``, ``OPENAI_MODEL`` and ``OPENAI_VISION_MODEL`` win
-   over it. An OpenAI key is never sent to another provider.
+   suggests models. ``OPENAI_BASE_URL``, ``OPENAI_MODEL``, ``OPENAI_VISION_MODEL`` and
+   ``OPENAI_EMBEDDING_MODEL`` win over it; a preset without a vision or embedding model leaves
+   that setting empty (with a note). An OpenAI key is never sent to another provider.
 4. Mode: ``KIT_OFFLINE=1`` forces **offline**; ``KIT_SIMULATOR_URL`` (a shared simulator)
    means **offline** unless ``OPENAI_BASE_URL`` or a preset names another endpoint; any other
    base URL is a **compatible** endpoint (the ``openai`` preset's own URL is **live**); a key
@@ -42,7 +43,7 @@ from .key_rules import key_notes, missing_key, no_key_note, offline_instead
 from .keys import contains_key, is_openai_key, mask_key, redact, source_label, unsendable_key
 from . import messages
 from .messages import Message, message
-from .providers import Preset, choose_preset, settle_preset, vision_for
+from .providers import Preset, choose_preset, embedding_for, settle_preset, vision_for
 from .urls import base_url_note, is_loopback, same_url
 
 __all__ = [
@@ -56,8 +57,8 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 NO_KEY = "not-needed"
 _TRUE = {"1", "true", "yes", "on"}
 #: Settings that must never hold a key; a learner sometimes pastes one into the wrong line.
-NOT_FOR_KEYS = ("OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_PROVIDER",
-                "KIT_SIMULATOR_URL")
+NOT_FOR_KEYS = ("OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_EMBEDDING_MODEL", "OPENAI_BASE_URL", "OPENAI_API_BASE",
+                "KIT_PROVIDER", "KIT_SIMULATOR_URL")
 #: Reads a secret from outside the environment (Colab's Secrets panel): name -> value or None.
 SecretLookup = Callable[[str], "str | None"]
 
@@ -109,7 +110,10 @@ class Settings:
     mode: str
     base_url: str | None
     model: str
+    #: Empty when the preset's provider has no image-input model (lesson 03 then skips its image requests).
     vision_model: str
+    #: ``OPENAI_EMBEDDING_MODEL``, else the preset's, else the default; empty when the provider has none.
+    embedding_model: str = models.DEFAULT_EMBEDDING_MODEL
     #: The configured key (None: none found, or not sendable to this provider).
     api_key: str | None = field(default=None, repr=False)
     key_source: str = "none"
@@ -259,8 +263,9 @@ def resolve(
         notes.append(CONFLICT)
 
     model = _clean(env.get("OPENAI_MODEL")) or (preset.text_model if preset else models.DEFAULT_MODEL)
-    vision = _clean(env.get("OPENAI_VISION_MODEL")) or vision_for(preset, model, models.DEFAULT_VISION_MODEL, notes)
-    notes.extend(_model_notes(model, vision))
+    vision = _clean(env.get("OPENAI_VISION_MODEL")) or vision_for(preset, models.DEFAULT_VISION_MODEL, notes)
+    embedding = _clean(env.get("OPENAI_EMBEDDING_MODEL")) or embedding_for(preset, models.DEFAULT_EMBEDDING_MODEL, notes)
+    notes.extend(_model_notes(model, vision, embedding))
     variable = key_variable(key.source)
     notes.extend(note for note in (
         lost_key_line(env_file) if file_values is env_file.values else None,
@@ -274,6 +279,7 @@ def resolve(
         base_url=(simulator_url if shared else None) if mode == OFFLINE else (base_url or DEFAULT_BASE_URL),
         model=model,
         vision_model=vision,
+        embedding_model=embedding,
         api_key=key.value,
         key_source=key.source,
         env_file=env_file.path,
@@ -299,9 +305,9 @@ def _mode(env: Mapping[str, str], base_url: str | None, key: str | None, local_s
     return (LIVE if key else OFFLINE), False
 
 
-def _model_notes(model: str, vision: str) -> list[Message]:
+def _model_notes(*names: str) -> list[Message]:
     notes = []
-    for name in dict.fromkeys((model, vision)):
+    for name in dict.fromkeys(name for name in names if name):
         warning = models.retirement_message(name)
         if warning is not None:
             notes.append(warning)

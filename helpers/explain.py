@@ -11,6 +11,7 @@ running. Any other exception is not caught: a bug still shows its traceback.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -125,7 +126,9 @@ _SDK_DIR = str(Path(openai.__file__).resolve().parent)
 
 
 def kind_of(error: BaseException) -> str | None:
-    """Which failure ``error`` is (a key of :data:`EXPLANATIONS`), or None for anything else."""
+    """Which failure ``error`` is (a key of :data:`EXPLANATIONS`, or ``no_model``), or None for anything else."""
+    if isinstance(error, openai.APIStatusError) and _sent_without_model(error):
+        return "no_model"  # whatever the server answered: the kit sent no model name (the preset has none)
     if isinstance(error, openai.APITimeoutError):  # before APIConnectionError: it is a subclass
         return "timeout"
     if isinstance(error, openai.APIConnectionError):
@@ -179,6 +182,22 @@ def _feature(error: openai.APIStatusError) -> Message:
     return Message.same(param)
 
 
+def _sent_without_model(error: openai.APIStatusError) -> bool:
+    """The request named no model: a vision or embedding setting left empty by a preset that has none."""
+    request = getattr(error, "request", None)
+    try:
+        body = json.loads(request.content or b"{}") if request is not None else {}
+    except (ValueError, UnicodeDecodeError, TypeError):
+        return False
+    return isinstance(body, dict) and "model" in body and not str(body["model"] or "").strip()
+
+
+def _missing_kind(error: openai.APIStatusError) -> str:
+    """Which setting was empty: ``embedding`` for POST /embeddings, else ``vision`` (the text model is never empty)."""
+    request = getattr(error, "request", None)
+    return "embedding" if request is not None and request.url.path.rstrip("/").endswith("/embeddings") else "vision"
+
+
 def _is_responses_path(error: openai.APIStatusError) -> bool:
     """A 404 for the Responses API: the endpoint serves Chat Completions only (a wrong base URL 404s everywhere)."""
     request = getattr(error, "request", None)
@@ -224,10 +243,19 @@ def _model(error: BaseException) -> str:
 
 
 def explain(error: BaseException) -> Message | None:
-    """What went wrong and how to fix it (ending with the ``make doctor`` pointer), or None if not a known failure."""
+    """What went wrong and how to fix it (ending with the ``make doctor`` pointer), or None if not a known failure.
+
+    A request sent without a model name (``no_model``: the preset has no vision or embedding model) gets the
+    one line :func:`helpers.providers.missing_model` says instead.
+    """
     kind = kind_of(error)
     if kind is None:
         return None
+    if kind == "no_model":  # one line: nothing went wrong that the server's words would explain
+        from .providers import missing_model
+
+        assert isinstance(error, openai.APIStatusError)
+        return missing_model(_missing_kind(error))
     status = getattr(error, "status_code", None)
     headline = HEADLINE.format(kind=type(error).__name__, status=f" {status}" if isinstance(status, int) else "")
     if kind in ("base_url", "html"):

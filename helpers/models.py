@@ -3,9 +3,9 @@
 Introduced in lesson 01 (key setup) and used again in lesson 02, where the guide's
 ``gpt-3.5-turbo`` gets the 404 that a retired model gets today.
 
-Model names come from configuration (``OPENAI_MODEL``, ``OPENAI_VISION_MODEL``), never
-from literals scattered through notebooks. The table itself lives with the offline
-simulator (``helpers/offline/data/catalog.py``), which answers retired models with the same 404;
+Model names come from configuration (``OPENAI_MODEL``, ``OPENAI_VISION_MODEL``,
+``OPENAI_EMBEDDING_MODEL``), never from literals scattered through notebooks. The table itself
+lives with the offline simulator (``helpers/offline/data/catalog.py``), which answers retired models with the same 404;
 :func:`sdk_shutdown_dates` reads the installed SDK's deprecation notes so the simulator,
 this guard and the tests agree with the SDK.
 """
@@ -17,6 +17,7 @@ import warnings
 
 from .messages import Message, message
 from .offline.data.catalog import (
+    DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MODEL,
     DEFAULT_VISION_MODEL,
     RETIREMENTS,
@@ -31,6 +32,7 @@ from .offline.data.catalog import (
 )
 
 __all__ = [
+    "DEFAULT_EMBEDDING_MODEL",
     "DEFAULT_MODEL",
     "DEFAULT_VISION_MODEL",
     "RETIREMENTS",

@@ -7,8 +7,12 @@ they were written. This module only loads that file (with the standard library's
 ``tomllib``) and fills the ``{resource}``-style placeholders some URLs need (Azure OpenAI).
 
 ``helpers.config.resolve()`` applies the chosen preset with :func:`choose_preset` and
-:func:`settle_preset`; ``OPENAI_BASE_URL``, ``OPENAI_MODEL`` and ``OPENAI_VISION_MODEL``
-always win over it.
+:func:`settle_preset`; ``OPENAI_BASE_URL``, ``OPENAI_MODEL``, ``OPENAI_VISION_MODEL`` and
+``OPENAI_EMBEDDING_MODEL`` always win over it. A preset without a vision or embedding model
+leaves that setting empty: :func:`missing_model` is the line a lesson prints then.
+
+:func:`render_table` makes the table in ``docs/providers.md`` (and ``docs/providers.zh-CN.md``)
+from the presets; :func:`write_docs` writes both files.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from .messages import Message, message
 
 #: The data file, shipped as package data (see ``pyproject.toml``).
 DATA_FILE = "providers.toml"
-_FIELDS = ("name_en", "name_zh", "base_url", "key_env", "text_model", "vision_model", "checked_on", "notes_en", "notes_zh")
+_FIELDS = ("name_en", "name_zh", "base_url", "key_env", "text_model", "vision_model", "embedding_model", "checked_on",
+           "models_checked_on", "notes_en", "notes_zh")
 #: What an Azure-style resource name may look like (letters, digits, hyphens).
 _RESOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 
@@ -38,7 +43,8 @@ class Preset:
     """One provider: where it lives, which key variable it uses, which models to try first.
 
     ``key_env`` is empty when the endpoint needs no key (a local Ollama); ``vision_model``
-    is empty when the provider's API takes no image input.
+    is empty when the provider's API takes no image input, ``embedding_model`` when it has no
+    embeddings endpoint.
     """
 
     id: str
@@ -48,7 +54,9 @@ class Preset:
     key_env: str
     text_model: str
     vision_model: str
+    embedding_model: str
     checked_on: str
+    models_checked_on: str
     notes_en: str
     notes_zh: str
 
@@ -96,10 +104,31 @@ IGNORED_OFFLINE = message(
     "正在使用离线模拟器，KIT_PROVIDER={id} 不生效。",
 )
 NO_VISION = message(
-    "{name} suggests no image-input model: image lessons will fail with {model}. Set OPENAI_VISION_MODEL if your "
-    "provider has one.",
-    "{name} 没有推荐的图像输入模型，图像相关课程用 {model} 会出错；若服务商有视觉模型，请设置 OPENAI_VISION_MODEL。",
+    "{name} has no image-input model, so the vision model setting is empty and lesson 03 skips its image requests. "
+    "Set OPENAI_VISION_MODEL if your provider has one.",
+    "{name} 没有图像输入模型，所以视觉模型的设置为空，第 03 课会跳过发送图片的请求；若服务商有视觉模型，请设置 OPENAI_VISION_MODEL。",
 )
+NO_EMBEDDINGS = message(
+    "{name} has no embeddings endpoint, so the embedding model setting is empty and lesson 09 cannot run live. Set "
+    "OPENAI_EMBEDDING_MODEL if your endpoint has one, or run offline (KIT_OFFLINE=1).",
+    "{name} 没有向量嵌入（embeddings）接口，所以向量嵌入模型的设置为空，第 09 课无法在线运行；若接口提供向量嵌入模型，"
+    "请设置 OPENAI_EMBEDDING_MODEL，或者离线运行（KIT_OFFLINE=1）。",
+)
+#: The line a lesson prints when its model setting is empty (the preset offers none), by kind of model.
+MISSING = {
+    "vision": message(
+        "This provider has no image-input model (OPENAI_VISION_MODEL is empty), so this request is skipped. Set "
+        "OPENAI_VISION_MODEL to a model it serves, or run offline (KIT_OFFLINE=1), then run the setup cell again.",
+        "这家服务商没有图像输入模型（OPENAI_VISION_MODEL 为空），所以跳过这个请求。请把 OPENAI_VISION_MODEL "
+        "设为它提供的模型，或者离线运行（KIT_OFFLINE=1），再重新运行准备单元格。",
+    ),
+    "embedding": message(
+        "This provider has no embeddings endpoint (OPENAI_EMBEDDING_MODEL is empty): set OPENAI_EMBEDDING_MODEL to a "
+        "model your endpoint serves, or run offline (KIT_OFFLINE=1), then run the setup cell again.",
+        "这家服务商没有向量嵌入（embeddings）接口（OPENAI_EMBEDDING_MODEL 为空）：请把 OPENAI_EMBEDDING_MODEL "
+        "设为接口提供的模型，或者离线运行（KIT_OFFLINE=1），再重新运行准备单元格。",
+    ),
+}
 
 
 class _MessageError(Exception):
@@ -245,11 +274,134 @@ def settle_preset(choice: PresetChoice, mode: str, notes: list[Message]) -> Pres
     return choice.preset
 
 
-def vision_for(preset: Preset | None, model: str, default: str, notes: list[Message]) -> str:
-    """The preset's vision model (``default`` without a preset); a provider without one gets ``model`` and a note."""
+def vision_for(preset: Preset | None, default: str, notes: list[Message]) -> str:
+    """The preset's vision model (``default`` without a preset); empty, with a note, for a provider without one."""
+    return _suggested(preset, preset.vision_model if preset else "", default, NO_VISION, notes)
+
+
+def embedding_for(preset: Preset | None, default: str, notes: list[Message]) -> str:
+    """The preset's embedding model (``default`` without a preset); empty, with a note, for a provider without one."""
+    return _suggested(preset, preset.embedding_model if preset else "", default, NO_EMBEDDINGS, notes)
+
+
+def _suggested(preset: Preset | None, name: str, default: str, missing: Message, notes: list[Message]) -> str:
     if preset is None:
         return default
-    if preset.vision_model:
-        return preset.vision_model
-    notes.append(NO_VISION.format(name=preset.display_name, model=model))
-    return model
+    if not name:
+        notes.append(missing.format(name=preset.display_name))
+    return name
+
+
+def missing_model(kind: str) -> Message:
+    """What a lesson prints when the ``kind`` model setting (``"vision"`` or ``"embedding"``) is empty.
+
+    ``print(helpers.missing_model("embedding"))`` prints it in the reader's language.
+    """
+    return MISSING[kind]
+
+
+# --------------------------------------------------------------------------- the docs table
+
+#: The generated files, by language (``python -m helpers.providers --write`` rewrites them).
+DOC_PATHS = {"en": "docs/providers.md", "zh": "docs/providers.zh-CN.md"}
+#: The lessons, and the model each needs beyond the text model (tests/test_presets_docs.py checks the list).
+LESSONS = ("01", "02", "03", "04", "05", "06", "07", "08", "09")
+NEEDS = {"03": "vision", "09": "embedding"}
+
+_DOC_TEXT = {
+    "en": {
+        "title": "# Provider presets",
+        "intro": (
+            "Generated from [helpers/providers.toml](../helpers/providers.toml) by `helpers.providers.write_docs()` "
+            "(`python -m helpers.providers --write`); do not edit by hand. [中文版](providers.zh-CN.md)\n\n"
+            "One line in `.env` picks a preset: `KIT_PROVIDER=<preset>`, with the provider's key in the key variable. "
+            "`OPENAI_BASE_URL`, `OPENAI_MODEL`, `OPENAI_VISION_MODEL` and `OPENAI_EMBEDDING_MODEL` always win over a "
+            "preset. A dash means the provider has no such model: the setting is then empty, and the lesson that "
+            "needs it (03 images, 09 embeddings) prints one line saying what to set. \"Written\" is the day the "
+            "preset was written from the provider's docs as known then; \"models checked\" the day its vision and "
+            "embedding models were re-checked, each against the page named in a comment in providers.toml (some say "
+            "they were not re-read). Model names change often: check the provider's page before you rely on one."
+        ),
+        "head": ("Preset", "Base URL", "Key variable", "Text model", "Vision model", "Embedding model",
+                 "Written / models checked", "Lessons that work"),
+        "no_key": "none needed",
+        "all": "all",
+        "all_but": "all but {lessons}",
+        "and": " and ",
+    },
+    "zh": {
+        "title": "# 服务商预设",
+        "intro": (
+            "本页由 `helpers.providers.write_docs()`（`python -m helpers.providers --write`）根据 "
+            "[helpers/providers.toml](../helpers/providers.toml) 生成，请勿手工修改。[English](providers.md)\n\n"
+            "在 `.env` 里写一行 `KIT_PROVIDER=<预设>` 即可选定服务商预设，密钥写在“密钥变量”一栏的变量里。"
+            "`OPENAI_BASE_URL`、`OPENAI_MODEL`、`OPENAI_VISION_MODEL` 和 `OPENAI_EMBEDDING_MODEL` 总是优先于预设。"
+            "“—”表示该服务商没有这类模型：对应的设置为空，需要它的课程（03 图像、09 向量嵌入）会用一行提示说明该设置什么。"
+            "“编写”是按当时所知的官方文档编写预设的日期；“模型核对”是重新核对视觉模型和向量嵌入模型的日期，"
+            "每个模型依据的页面写在 providers.toml 的注释里（有些注释说明未重新核对）。模型名称变化很快，"
+            "使用前请到服务商的页面核对。"
+        ),
+        "head": ("预设", "接口地址", "密钥变量", "文本模型", "视觉模型", "向量嵌入模型", "编写 / 模型核对", "可运行的课程"),
+        "no_key": "无需密钥",
+        "all": "全部",
+        "all_but": "除 {lessons} 外全部",
+        "and": "、",
+    },
+}
+
+
+def working_lessons(preset: Preset) -> list[str]:
+    """The lessons that can run with ``preset``'s models: 03 needs a vision model, 09 an embedding model."""
+    have = {"vision": bool(preset.vision_model), "embedding": bool(preset.embedding_model)}
+    return [lesson for lesson in LESSONS if have.get(NEEDS.get(lesson, ""), True)]
+
+
+def _cell(text: str) -> str:
+    return f"`{text}`" if text else "—"
+
+
+def render_table(lang: str) -> str:
+    """The Markdown page of presets in ``lang`` (``"en"`` or ``"zh"``)."""
+    words = _DOC_TEXT[lang]
+    head = words["head"]
+    lines = [words["title"], "", words["intro"], "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for preset in PRESETS.values():
+        name = preset.name_zh if lang == "zh" else preset.name_en
+        missing = [lesson for lesson in LESSONS if lesson not in working_lessons(preset)]
+        lessons = words["all"] if not missing else words["all_but"].format(lessons=words["and"].join(missing))
+        key = f"`{preset.key_env}`" if preset.key_env else words["no_key"]
+        row = (f"`{preset.id}` {name}", f"`{preset.base_url}`", key, _cell(preset.text_model), _cell(preset.vision_model),
+               _cell(preset.embedding_model), f"{preset.checked_on} / {preset.models_checked_on}", lessons)
+        lines.append("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+    notes = [f"- `{preset.id}`: {preset.notes_zh if lang == 'zh' else preset.notes_en}" for preset in PRESETS.values()]
+    return "\n".join(lines + ["", "## " + ("说明" if lang == "zh" else "Notes"), "", *notes]) + "\n"
+
+
+def write_docs(root: str = ".") -> list[str]:
+    """Write both docs pages under ``root``; returns the paths written."""
+    from pathlib import Path
+
+    written = []
+    for lang, relative in DOC_PATHS.items():
+        path = Path(root) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_table(lang), encoding="utf-8")
+        written.append(str(path))
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--write``: regenerate the docs pages from the presets (run from the repository root)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["--write"]:
+        print("usage: python -m helpers.providers --write", file=sys.stderr)
+        return 2
+    for path in write_docs():
+        print("wrote", path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

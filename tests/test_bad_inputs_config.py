@@ -16,7 +16,7 @@ from tests.settings_support import clean  # noqa: F401  (autouse: each test star
 
 KEY = "sk-" + "proj-" + "Zq8" * 12 + "wxyz"
 VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL",
-             "OPENAI_MODEL", "OPENAI_VISION_MODEL")
+             "OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_EMBEDDING_MODEL")
 
 
 def note_texts(settings: object) -> list[str]:
@@ -129,7 +129,7 @@ def test_template_with_an_empty_key_gets_no_note(tmp_path, capsys, text):
     assert settings.notes == [] and settings.mode == config.OFFLINE
 
 
-@pytest.mark.parametrize("name", ["OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_BASE_URL", "KIT_PROVIDER"])
+@pytest.mark.parametrize("name", ["OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_EMBEDDING_MODEL", "OPENAI_BASE_URL", "KIT_PROVIDER"])
 def test_a_key_pasted_into_the_wrong_setting_is_never_shown_or_used(tmp_path, capsys, monkeypatch, name):
     monkeypatch.setenv(name, "")
     settings, printed = load(tmp_path, f"{name}={KEY}\n".encode(), capsys)

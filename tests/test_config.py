@@ -28,7 +28,7 @@ OLLAMA = "http://localhost:11434/v1"
 SHARED = "http://127.0.0.1:9/v1"  # never contacted: deciding and printing need no connection
 VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_PROVIDER",
-    "DEEPSEEK_API_KEY", "OPENAI_MODEL", "OPENAI_VISION_MODEL", "KIT_SIMULATOR_PROFILE", "KIT_LANG",
+    "DEEPSEEK_API_KEY", "OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_EMBEDDING_MODEL", "KIT_SIMULATOR_PROFILE", "KIT_LANG",
 )
 
 
@@ -204,3 +204,38 @@ def test_in_a_notebook_subprocesses_get_the_editions_language(monkeypatch: pytes
     monkeypatch.setattr(config.os, "environ", {})
     config.apply_environ(settings)
     assert messages.ENV not in config.os.environ
+
+
+# --- OPENAI_EMBEDDING_MODEL -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variables", [{}, {"OPENAI_API_KEY": KEY}, {"OPENAI_BASE_URL": OLLAMA}, {"KIT_OFFLINE": "1"}],
+                         ids=["offline", "live", "compatible without a preset", "forced offline"])
+def test_embedding_model_defaults_to_text_embedding_3_small(variables: dict[str, str]) -> None:
+    settings = config.resolve(variables, {})
+    assert settings.embedding_model == helpers.DEFAULT_EMBEDDING_MODEL == "text-embedding-3-small"
+    assert not any("OPENAI_EMBEDDING_MODEL" in note.en for note in settings.notes)
+
+
+def test_embedding_model_setting_wins_from_the_environment_or_env_file() -> None:
+    assert config.resolve({"OPENAI_EMBEDDING_MODEL": "text-embedding-3-large"}, {}).embedding_model == "text-embedding-3-large"
+    from_file = config.resolve({}, {"OPENAI_EMBEDDING_MODEL": "bge-m3"})
+    assert from_file.embedding_model == "bge-m3" and from_file.environ_changes["OPENAI_EMBEDDING_MODEL"] == "bge-m3"
+    both = config.resolve({"OPENAI_EMBEDDING_MODEL": "from-env"}, {"OPENAI_EMBEDDING_MODEL": "from-file"})
+    assert both.embedding_model == "from-env"
+    # Blank counts as unset: the default, not an empty model name.
+    assert config.resolve({"OPENAI_EMBEDDING_MODEL": "  "}, {}).embedding_model == "text-embedding-3-small"
+
+
+def test_embedding_model_never_holds_a_key() -> None:
+    assert "OPENAI_EMBEDDING_MODEL" in config.NOT_FOR_KEYS
+    settings = config.resolve({"OPENAI_EMBEDDING_MODEL": KEY}, {})
+    assert settings.embedding_model == "text-embedding-3-small" and KEY not in repr(settings)
+    assert any("OPENAI_EMBEDDING_MODEL" in note.en and "…wxyz" in note.en for note in settings.notes)
+
+
+def test_a_preset_without_embeddings_leaves_the_setting_empty() -> None:
+    settings = config.resolve({"KIT_PROVIDER": "deepseek", "DEEPSEEK_API_KEY": HEX_KEY}, {})
+    assert settings.embedding_model == "" and settings.vision_model == ""
+    with_one = config.resolve({"KIT_PROVIDER": "zhipu", "ZHIPUAI_API_KEY": HEX_KEY}, {})
+    assert with_one.embedding_model == "embedding-3" and with_one.vision_model == "glm-4v-flash"

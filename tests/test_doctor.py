@@ -31,7 +31,7 @@ HEX_KEY = "sk-" + "0123456789abcdef" * 2
 DEAD = "http://127.0.0.1:9/v1"  # connection refused at once
 VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_PROVIDER",
-    "OPENAI_MODEL", "OPENAI_VISION_MODEL", "KIT_SIMULATOR_PROFILE", "OPENAI_ADMIN_KEY",
+    "OPENAI_MODEL", "OPENAI_VISION_MODEL", "OPENAI_EMBEDDING_MODEL", "KIT_SIMULATOR_PROFILE", "OPENAI_ADMIN_KEY",
     "OPEN_API_KEY", "OPENAI_KEY", "OPENAI_APIKEY", "OPENAI_API_TOKEN", "openai_api_key", "OPENAI_BASEURL",
     "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
     "DEEPSEEK_API_KEY", "DASHSCOPE_API_KEY", "MOONSHOT_API_KEY", "ZHIPUAI_API_KEY", "SILICONFLOW_API_KEY",
@@ -586,3 +586,26 @@ def test_packages_without_packaging_is_a_result_not_a_crash(monkeypatch: pytest.
     monkeypatch.setitem(sys.modules, "packaging", None)  # import fails as if it were not installed
     result = check("packages")
     assert result.status == FAIL and "packaging is not installed" in result.summary.en and "make setup" in result.fix.en
+
+
+def test_embedding_model_variable_is_known_and_its_misspellings_are_caught() -> None:
+    assert doctor.intended_name("OPENAI_EMBEDDING_MODEL") is None
+    assert doctor.intended_name("openai_embedding_model") == "OPENAI_EMBEDDING_MODEL"
+    for wrong in ("OPENAI_EMBEDDINGS_MODEL", "OPENAI_EMBED_MODEL"):
+        assert doctor.intended_name(wrong) == "OPENAI_EMBEDDING_MODEL"
+
+
+def test_model_check_lists_the_embedding_model_and_skips_empty_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    setenv(monkeypatch, OPENAI_API_KEY=KEY, OPENAI_MODEL="my-own-model", OPENAI_EMBEDDING_MODEL="my-embedder")
+    ctx = doctor.gather()
+    ctx.model_ids = ["my-own-model", "gpt-5.4-mini"]
+    result = doctor.check_model(ctx)
+    assert result.status == WARN and "does not list my-embedder" in result.summary.en
+    assert "OPENAI_EMBEDDING_MODEL" in result.fix.en and "OPENAI_EMBEDDING_MODEL" in result.fix.zh
+    # A preset without vision or embeddings: the empty settings are not "models the endpoint does not list".
+    setenv(monkeypatch, OPENAI_API_KEY="", OPENAI_MODEL="", OPENAI_EMBEDDING_MODEL="", KIT_PROVIDER="deepseek",
+           DEEPSEEK_API_KEY=HEX_KEY)
+    ctx = doctor.gather()
+    ctx.model_ids = ["deepseek-chat", "deepseek-reasoner"]
+    result = doctor.check_model(ctx)
+    assert result.status == OK and result.summary.en == "Model deepseek-chat"

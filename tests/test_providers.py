@@ -33,7 +33,7 @@ KEY_VARS = {
 }
 VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "OPENAI_MODEL",
-    "OPENAI_VISION_MODEL", "KIT_PROVIDER", "AZURE_OPENAI_RESOURCE", "KIT_SIMULATOR_PROFILE",
+    "OPENAI_VISION_MODEL", "OPENAI_EMBEDDING_MODEL", "KIT_PROVIDER", "AZURE_OPENAI_RESOURCE", "KIT_SIMULATOR_PROFILE",
     *[name for name in KEY_VARS.values() if name],
 )
 
@@ -66,11 +66,48 @@ def test_preset_is_complete(preset: Preset) -> None:
         assert preset.base_url.startswith("https://"), preset.base_url
         assert re.fullmatch(r"[A-Z][A-Z0-9_]*_API_KEY", preset.key_env)
     assert preset.key_env == KEY_VARS[preset.id]
-    # An empty vision model is allowed only where the notes say the API takes no images.
+    # An empty vision model is allowed only where the notes say the API takes no images; likewise embeddings.
     assert preset.vision_model or "no image" in preset.notes.en
+    assert bool(preset.embedding_model) != ("no embeddings endpoint" in preset.notes.en)
+    assert bool(preset.embedding_model) != ("向量嵌入（embeddings）接口" in preset.notes.zh)
     assert dt.date.fromisoformat(preset.checked_on) == dt.date(2026, 11, 27)
+    assert dt.date.fromisoformat(preset.models_checked_on) >= dt.date.fromisoformat(preset.checked_on)
     assert preset.notes.en and re.search(r"[\u4e00-\u9fff]", preset.notes.zh)
     assert not re.search(r"[\u4e00-\u9fff]", preset.notes.en)
+
+
+#: The embedding and vision models as re-checked on the providers' pages (see the comments in providers.toml).
+MODELS = {
+    "openai": ("gpt-5.4-mini", "text-embedding-3-small"), "azure": ("gpt-5.4-mini", "text-embedding-3-small"),
+    "deepseek": ("", ""), "qwen": ("qwen-vl-plus", "text-embedding-v4"), "moonshot": ("moonshot-v1-8k-vision-preview", ""),
+    "zhipu": ("glm-4v-flash", "embedding-3"), "siliconflow": ("Qwen/Qwen2.5-VL-72B-Instruct", "BAAI/bge-m3"),
+    "openrouter": ("openai/gpt-5.4-mini", "openai/text-embedding-3-small"), "ollama": ("llama3.2-vision", "qwen3-embedding:0.6b"),
+}
+
+
+def test_vision_and_embedding_models() -> None:
+    assert {pid: (p.vision_model, p.embedding_model) for pid, p in PRESETS.items()} == MODELS
+
+
+def _preset_blocks(text: str) -> dict[str, str]:
+    """Each ``[presets.<id>]`` table's lines, comments included."""
+    parts = re.split(r"^\[presets\.([a-z]+)\]$", text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+def test_every_model_line_has_a_dated_source() -> None:
+    text = (ROOT / "helpers" / "providers.toml").read_text(encoding="utf-8")
+    blocks = _preset_blocks(text)
+    assert set(blocks) == set(PRESETS)
+    for pid, block in blocks.items():
+        comments = "\n".join(line for line in block.splitlines() if line.startswith("#"))
+        for field in ("vision_model", "embedding_model"):
+            assert field in comments, f"{pid}: no comment names the source of {field}"
+        # A page read on a date, or an honest "not re-read".
+        assert re.search(r"https://\S+", comments), pid
+        assert "read 2026-12-07" in comments or "not re-read" in comments, pid
+        if PRESETS[pid].embedding_model:
+            assert "read 2026-12-07" in comments, f"{pid}: the embedding model has no dated page"
 
 
 def test_data_file_tells_learners_to_verify() -> None:
@@ -115,8 +152,12 @@ def test_preset_key_in_its_own_variable(monkeypatch: pytest.MonkeyPatch) -> None
     assert s.mode == config.COMPATIBLE and s.preset is PRESETS["deepseek"]
     assert s.base_url == "https://api.deepseek.com" and s.api_key == HEX_KEY
     assert s.key_source == "DEEPSEEK_API_KEY, environment"
-    assert s.model == "deepseek-chat" and s.vision_model == "deepseek-chat"
-    assert any("OPENAI_VISION_MODEL" in note for note in note_texts(s))  # DeepSeek suggests no vision model
+    # DeepSeek's API takes no images and has no embeddings endpoint (its API reference): both settings stay
+    # empty, each with a note, rather than pointing at deepseek-chat, a text model that would be sent images.
+    assert (s.model, s.vision_model, s.embedding_model) == ("deepseek-chat", "", "")
+    notes = note_texts(s)
+    assert any("OPENAI_VISION_MODEL" in note and "lesson 03" in note for note in notes)
+    assert any("OPENAI_EMBEDDING_MODEL" in note and "lesson 09" in note for note in notes)
     line = config.mode_line(s)
     assert "DeepSeek https://api.deepseek.com" in line.render("en") and "[compatible endpoint]" in line.render("en")
     assert "DeepSeek 深度求索 https://api.deepseek.com" in line.render("zh") and "兼容接口" in line.render("zh")
@@ -135,7 +176,8 @@ def test_preset_from_env_file(clean: Path) -> None:
 def test_fallback_to_openai_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_PROVIDER="moonshot", OPENAI_API_KEY=HEX_KEY)
     assert s.api_key == HEX_KEY and s.key_source == "OPENAI_API_KEY, environment"
-    assert s.base_url == "https://api.moonshot.cn/v1" and s.notes == []
+    assert s.base_url == "https://api.moonshot.cn/v1"
+    assert [note.en.split(",")[0] for note in s.notes] == ["Moonshot AI (Kimi) has no embeddings endpoint"]  # the only note
 
 
 def test_an_openai_key_is_never_sent_to_another_provider(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -160,9 +202,38 @@ def test_no_key_at_all_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_base_url_and_models_override_the_preset(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_PROVIDER="openrouter", OPENROUTER_API_KEY=HEX_KEY, OPENAI_BASE_URL="https://gateway.example.invalid/v1",
-             OPENAI_MODEL="vendor/model-a", OPENAI_VISION_MODEL="vendor/model-b")
+             OPENAI_MODEL="vendor/model-a", OPENAI_VISION_MODEL="vendor/model-b", OPENAI_EMBEDDING_MODEL="vendor/embed-c")
     assert s.base_url == "https://gateway.example.invalid/v1" and s.preset is PRESETS["openrouter"]
-    assert (s.model, s.vision_model, s.api_key) == ("vendor/model-a", "vendor/model-b", HEX_KEY)
+    assert (s.model, s.vision_model, s.embedding_model, s.api_key) == ("vendor/model-a", "vendor/model-b", "vendor/embed-c", HEX_KEY)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS.values()), ids=list(PRESETS))
+def test_each_preset_supplies_its_embedding_model(monkeypatch: pytest.MonkeyPatch, preset: Preset) -> None:
+    values = {"KIT_PROVIDER": preset.id, "AZURE_OPENAI_RESOURCE": "my-team"}
+    if preset.key_env:
+        values[preset.key_env] = HEX_KEY if preset.id != "openai" else OPENAI_KEY
+    s = load(monkeypatch, **values)
+    assert s.preset is preset and (s.vision_model, s.embedding_model) == (preset.vision_model, preset.embedding_model)
+    said = [note for note in note_texts(s) if "OPENAI_EMBEDDING_MODEL" in note]
+    assert len(said) == (0 if preset.embedding_model else 1)  # a note only where the setting is empty
+
+
+def test_an_embedding_model_in_the_environment_fills_a_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = load(monkeypatch, KIT_PROVIDER="deepseek", DEEPSEEK_API_KEY=HEX_KEY, OPENAI_EMBEDDING_MODEL="my-embedder",
+             OPENAI_VISION_MODEL="my-viewer")
+    assert (s.vision_model, s.embedding_model) == ("my-viewer", "my-embedder")
+    assert not any("lesson 03" in note or "lesson 09" in note for note in note_texts(s))
+
+
+def test_missing_model_lines() -> None:
+    for kind, variable in (("vision", "OPENAI_VISION_MODEL"), ("embedding", "OPENAI_EMBEDDING_MODEL")):
+        line = helpers.missing_model(kind)
+        assert variable in line.en and variable in line.zh and "KIT_OFFLINE=1" in line.en and "KIT_OFFLINE=1" in line.zh
+        assert "\n" not in line.en and "\n" not in line.zh  # one line
+    assert "no embeddings endpoint" in helpers.missing_model("embedding").en
+    assert "向量嵌入（embeddings）接口" in helpers.missing_model("embedding").zh
+    with pytest.raises(KeyError):
+        helpers.missing_model("audio")
 
 
 def test_unknown_preset_is_a_note_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,7 +273,8 @@ def test_openai_preset_is_live(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_offline_wins_over_a_preset(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load(monkeypatch, KIT_PROVIDER="deepseek", KIT_OFFLINE="1")
     assert s.mode == config.OFFLINE and s.preset is None
-    assert s.model == helpers.DEFAULT_MODEL
+    assert s.model == helpers.DEFAULT_MODEL and s.embedding_model == helpers.DEFAULT_EMBEDDING_MODEL == "text-embedding-3-small"
+    assert s.vision_model == helpers.DEFAULT_VISION_MODEL  # offline, the preset's gaps do not apply
     assert [note for note in note_texts(s) if "KIT_PROVIDER" in note] == [
         "KIT_PROVIDER=deepseek is ignored: the offline simulator is in use. / 正在使用离线模拟器，KIT_PROVIDER=deepseek 不生效。"
     ]

@@ -84,8 +84,8 @@ _RETIRED = message("model {name} was retired on {when}", "模型 {name} 已于 {
 _RETIRING = message("model {name} shuts down on {when}", "模型 {name} 将于 {when} 停用")
 _SET_MODEL = message("set OPENAI_MODEL={new} in .env", "在 .env 里设置 OPENAI_MODEL={new}")
 _UNLISTED = message("the endpoint does not list {name} (it offers: {sample})", "接口的模型列表里没有 {name}（可用：{sample}）")
-_UNLISTED_FIX = message("set OPENAI_MODEL (and OPENAI_VISION_MODEL) to one it lists",
-                        "把 OPENAI_MODEL（和 OPENAI_VISION_MODEL）设为列表中的模型")
+_UNLISTED_FIX = message("set OPENAI_MODEL (and OPENAI_VISION_MODEL, OPENAI_EMBEDDING_MODEL) to one it lists",
+                        "把 OPENAI_MODEL（以及 OPENAI_VISION_MODEL、OPENAI_EMBEDDING_MODEL）设为列表中的模型")
 _MODELS = message("Model {listed}", "模型 {listed}")
 
 
@@ -93,7 +93,9 @@ def check_model(ctx: Context) -> Result:
     if ctx.settings is None:
         return Result("model", SKIP, _NOT_LOADED)
     issues = Issues()
-    names = dict.fromkeys((ctx.settings.model, ctx.settings.vision_model))
+    settings = ctx.settings
+    # An empty vision or embedding model: the provider has none (the settings' notes say so).
+    names = dict.fromkeys(name for name in (settings.model, settings.vision_model, settings.embedding_model) if name)
     for name in names:
         when = models.shutdown_date(name)
         if when is not None and models.retirement_warning(name):

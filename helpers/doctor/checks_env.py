@@ -73,7 +73,7 @@ def check_env_file_name(ctx: Context) -> Result:
 KNOWN_NAMES = (
     KEY_VAR, URL_VAR, LEGACY_URL_VAR, "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_ADMIN_KEY",
     "OPENAI_CUSTOM_HEADERS", "OPENAI_LOG", "OPENAI_WEBHOOK_SECRET", "OPENAI_MODEL", "OPENAI_VISION_MODEL",
-    "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_OFFLINE_LATENCY_MS", "KIT_OFFLINE_TOKEN_LATENCY_MS", "KIT_PROVIDER",
+    "OPENAI_EMBEDDING_MODEL", "KIT_OFFLINE", "KIT_SIMULATOR_URL", "KIT_OFFLINE_LATENCY_MS", "KIT_OFFLINE_TOKEN_LATENCY_MS", "KIT_PROVIDER",
     "KIT_SIMULATOR_PROFILE",
 )
 #: Spellings seen in the wild, and the name meant.
@@ -89,6 +89,8 @@ MISSPELLINGS = {
         URL_VAR,
     ),
     **dict.fromkeys(("OPENAI_MODEL_NAME", "OPENAI_MODELS", "OPENAI_CHAT_MODEL"), "OPENAI_MODEL"),
+    **dict.fromkeys(("OPENAI_EMBEDDINGS_MODEL", "OPENAI_EMBED_MODEL", "OPENAI_EMBEDDING_MODEL_NAME"),
+                    "OPENAI_EMBEDDING_MODEL"),
 }
 _IN_ENVIRONMENT = message("the environment", "环境变量")
 _STRAY = message("{name} (in {where}) is not a name anything reads; you probably meant {meant}",

@@ -20,6 +20,8 @@ from pathlib import Path
 DEFAULT_MODEL = "gpt-5.4-mini"
 #: Current, non-deprecated default for image input.
 DEFAULT_VISION_MODEL = "gpt-5.4-mini"
+#: Default embedding model (lesson 09): OpenAI's, and one the simulator serves.
+DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small"
 
 
 @dataclass(frozen=True)
