@@ -270,3 +270,26 @@ def test_the_canary_upstream_key_appears_nowhere(upstream, tmp_path, caplog, cap
     secret = KEY[len("sk-proj-"):]
     pieces = [secret[i:i + 8] for i in range(len(secret) - 7) if secret[i:i + 8] != "T3Blbk" + "FJ"]
     assert not [p for p in pieces if p in text]
+
+
+def test_stopping_the_relay_waits_for_answers_still_being_recorded(upstream, tmp_path, monkeypatch):
+    # A student has the answer before the flight writes it down; a teacher's Ctrl+C right after
+    # must not lose it from the recording (a slow disk is simulated by a slow writer).
+    from helpers.offline.replay import recording as rec
+
+    original = rec.Writer.write
+
+    def slow_write(self, exchange):
+        time.sleep(1.5)  # longer than the server's shutdown takes
+        return original(self, exchange)
+
+    monkeypatch.setattr(rec.Writer, "write", slow_write)
+    folder = tmp_path / "recordings" / "slow"
+    relay = make_relay(upstream, record=str(folder))
+    try:
+        client = sdk(relay)
+        for n in range(4):
+            ask(client, f"question {n}")
+    finally:
+        relay.stop()
+    assert len(rec.load(folder)) == 4

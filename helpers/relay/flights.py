@@ -93,6 +93,7 @@ class Flights:
         self.flying: dict[str, Flight] = {}
         self.reachable: bool | None = None  # None: not asked yet
         self._lock = threading.Lock()
+        self._threads: set[threading.Thread] = set()  # flights still running (answer sent, maybe not yet recorded)
         if record and (Path(record) / rec.EXCHANGES).is_file():
             loaded = rec.load(record)  # a relay started again serves what it recorded before
             self.kept.update({ex.key: ex for ex in loaded.exchanges if ex.status == 200})
@@ -119,8 +120,11 @@ class Flights:
         agent = headers.get("user-agent", "")
         query = path.partition("?")[2]
         target = canonical["path"] + ("?" + query if query else "")
-        threading.Thread(target=self._fly, args=(flight, method, target, body, headers, agent, shareable),
-                         name="relay-flight", daemon=True).start()
+        thread = threading.Thread(target=self._fly, args=(flight, method, target, body, headers, agent, shareable),
+                                  name="relay-flight", daemon=True)
+        with self._lock:
+            self._threads.add(thread)
+        thread.start()
         return "upstream", flight
 
     # --- the upstream request, in the flight's own thread ---------------------------------
@@ -160,6 +164,18 @@ class Flights:
                     self.writer.write(self.kept[flight.key])
                 except (rec.RecordingError, OSError) as exc:
                     log.warning("relay: answer not recorded: %s", exc)
+            with self._lock:
+                self._threads.discard(threading.current_thread())
+
+    def drain(self, timeout: float = 30.0) -> int:
+        """Wait for running flights to finish (a student already has the answer, the recording may not
+        yet): stopping the relay must not lose what it fetched. Returns how many were still running."""
+        with self._lock:
+            running = list(self._threads)
+        deadline = time.monotonic() + timeout
+        for thread in running:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return sum(thread.is_alive() for thread in running)
 
     def _fetch(self, flight: Flight, method: str, path: str, body: dict | None, headers: dict) -> tuple[Usage | None, bool]:
         sent, hide_usage = _with_usage(path.partition("?")[0], body)

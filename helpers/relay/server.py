@@ -243,4 +243,7 @@ class Relay(BackgroundServer):
 
     def stop(self) -> None:
         super().stop()
+        left = self.flights.drain()
+        if left:
+            log.warning("relay: stopped with %d upstream request(s) still running; their answers are not recorded", left)
         self.upstream.close()
