@@ -27,6 +27,7 @@ from ..data import profiles
 from ..endpoints import store as state
 from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, SOURCE_HEADER, TOKEN_LATENCY_HEADER
 from .errors import SimError
+from .head import head
 from .net import is_loopback
 from .replies import LAST_CHUNK, STREAM_HEADERS, JsonReply, StreamReply, chunk
 
@@ -209,31 +210,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_json(self, reply: JsonReply, headers: dict[str, str]) -> None:
         payload = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")
+        framing = {"Content-Type": "application/json", "Content-Length": str(len(payload))}
+        if self.close_connection:
+            framing["Connection"] = "close"
         try:
-            self.send_response(reply.status)
-            for name, value in {**headers, **reply.headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            if self.close_connection:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command != "HEAD":  # HEAD: the headers of the answer, no body
-                self.wfile.write(payload)
+            data = head(self, reply.status, {**headers, **reply.headers} if reply.headers else headers, framing)
+            # One write for head and body (see wire/head.py). HEAD: the head of the answer, no body.
+            self.wfile.write(data if self.command == "HEAD" else data + payload)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True
 
     def _send_stream(self, reply: StreamReply, headers: dict[str, str]) -> None:
         delay = self._latency(TOKEN_LATENCY_HEADER, "token_latency_ms", MAX_TOKEN_LATENCY_MS)
-        # Without a token delay nobody can watch the pacing: send the events in one write.
-        pending = bytearray()
+        # Without a token delay nobody can watch the pacing: send the head and the events in one write.
+        pending = bytearray(head(self, 200, headers, STREAM_HEADERS))
         try:
-            self.send_response(200)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            for name, value in STREAM_HEADERS.items():
-                self.send_header(name, value)
-            self.end_headers()
+            if delay > 0:
+                self._write(pending)  # paced: the head goes out before the first pause
             for data, is_token in reply.events:
                 if is_token and delay > 0:
                     self._pause(delay)
