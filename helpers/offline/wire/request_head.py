@@ -137,13 +137,17 @@ def parse_request(self: BaseHTTPRequestHandler) -> bool:
         self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers", str(err))
         return False
 
-    conntype = self.headers.get("Connection", "")
+    # Each header's first value by lower-case name: what headers.get(name) returns (compat32 gives
+    # back the stored text: it is decoded from ISO-8859-1, so it has no surrogates to rewrap), in
+    # one dict look-up instead of a scan of every header (the server asks for about a dozen).
+    self.header_values = {name.lower(): value for name, value in reversed(self.headers.items())}
+    conntype = self.header_values.get("connection", "")
     if conntype.lower() == "close":
         self.close_connection = True
     elif conntype.lower() == "keep-alive" and self.protocol_version >= "HTTP/1.1":
         self.close_connection = False
     # Examine the headers and look for an Expect directive
-    expect = self.headers.get("Expect", "")
+    expect = self.header_values.get("expect", "")
     if expect.lower() == "100-continue" and self.protocol_version >= "HTTP/1.1" and self.request_version >= "HTTP/1.1":
         if not self.handle_expect_100():
             return False

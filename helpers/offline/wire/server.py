@@ -46,14 +46,16 @@ def clamp_ms(value: float, cap: float) -> float:
 def _rate_headers(body: bytes) -> dict[str, str]:
     # Stateless, like everything here: the remaining token budget reflects this request.
     estimate = max(1, len(body) // 4)
-    return {
-        "x-ratelimit-limit-requests": str(RATE_LIMIT_REQUESTS),
-        "x-ratelimit-remaining-requests": str(RATE_LIMIT_REQUESTS - 1),
-        "x-ratelimit-reset-requests": "6ms",
-        "x-ratelimit-limit-tokens": str(RATE_LIMIT_TOKENS),
-        "x-ratelimit-remaining-tokens": str(RATE_LIMIT_TOKENS - estimate),
-        "x-ratelimit-reset-tokens": "0s",
-    }
+    return {**_RATE_REQUESTS, "x-ratelimit-remaining-tokens": str(RATE_LIMIT_TOKENS - estimate), "x-ratelimit-reset-tokens": "0s"}
+
+
+#: The first four rate-limit headers, the same for every request (in this order).
+_RATE_REQUESTS = {
+    "x-ratelimit-limit-requests": str(RATE_LIMIT_REQUESTS),
+    "x-ratelimit-remaining-requests": str(RATE_LIMIT_REQUESTS - 1),
+    "x-ratelimit-reset-requests": "6ms",
+    "x-ratelimit-limit-tokens": str(RATE_LIMIT_TOKENS),
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -124,12 +126,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _request_id(self, method: str, raw: bytes) -> str:
         # Stable for the same request, different for each retry and each injected fault.
-        attempt = self.headers.get("x-stainless-retry-count", "0")
-        return ids.request_id(method, self.path, raw, attempt, self.headers.get(faults.HEADER, ""))
+        attempt = self._header("x-stainless-retry-count", "0")
+        return ids.request_id(method, self.path, raw, attempt, self._header(faults.HEADER, ""))
+
+    def _header(self, name: str, default: str | None = None) -> str | None:
+        """``self.headers.get(name, default)`` from the index parse_request made (wire/request_head.py)."""
+        return self.header_values.get(name.lower(), default)
 
     def _read_body(self) -> bytes:
-        length_text = self.headers.get("Content-Length")
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        length_text = self._header("content-length")
+        if self._header("transfer-encoding", "").lower() == "chunked":
             self.close_connection = True
             raise SimError(411, "Chunked request bodies are not supported; send Content-Length.")
         try:
@@ -146,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _authenticate(self) -> None:
-        auth = self.headers.get("Authorization", "")
+        auth = self._header("authorization", "")
         scheme, _, key = auth.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             raise errors.missing_key()
@@ -154,11 +160,11 @@ class _Handler(BaseHTTPRequestHandler):
             raise errors.invalid_key(key.strip())
 
     def _apply_fault(self) -> None:
-        fault = faults.parse(self.headers.get(faults.HEADER))
+        fault = faults.parse(self._header(faults.HEADER))
         if fault is None:
             return
         try:
-            attempt = int(self.headers.get("x-stainless-retry-count", "0"))
+            attempt = int(self._header("x-stainless-retry-count", "0"))
         except ValueError:
             attempt = 0
         if not fault.applies(attempt):
@@ -176,7 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path = url.path.rstrip("/")
         extra = self.server.served_models
-        profile = profiles.for_request(self.headers.get(profiles.HEADER), self.server.profile)
+        profile = profiles.for_request(self._header(profiles.HEADER), self.server.profile)
         profiles.screen_path(profile, method, path)
         if method == "GET" and path == "/v1/models":
             return models_api.listing(extra)
@@ -197,7 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
     # --- latency ----------------------------------------------------------------------
 
     def _latency(self, header: str, attribute: str, cap: float) -> float:
-        value = self.headers.get(header)
+        value = self._header(header)
         if value is None:
             return getattr(self.server, attribute)
         try:
