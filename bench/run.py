@@ -138,7 +138,7 @@ def _one_request(client: openai.OpenAI, stream: bool) -> None:
 
 def run_load(base_url: str, stream: bool, clients: int, per_client: int, seconds: float) -> dict:
     """``clients`` threads, each with its own SDK client, send up to ``per_client`` requests
-    until ``seconds`` have passed. Returns requests/s, p50/p99 latency (ms) and errors."""
+    until ``seconds`` have passed. Returns the latencies (s), the elapsed time and the errors."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -180,13 +180,31 @@ def run_load(base_url: str, stream: bool, clients: int, per_client: int, seconds
         start_clock()  # a client failed before the start; the figures of this cell are void
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    elapsed = time.perf_counter() - clock[0]
-    ms = sorted(x * 1000 for x in latencies)
+    return {"latencies": latencies, "elapsed": time.perf_counter() - clock[0], "errors": errors}
+
+
+def summarize(slices: list[dict]) -> dict:
+    """Requests/s, p50/p99 latency (ms) and errors of one or more slices of load on one server."""
+    ms = sorted(x * 1000 for part in slices for x in part["latencies"])
+    elapsed = sum(part["elapsed"] for part in slices)
 
     def percentile(q: float) -> float:
         return ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")
 
-    return {"n": len(ms), "rps": len(ms) / elapsed, "p50": percentile(0.50), "p99": percentile(0.99), "errors": errors}
+    return {"n": len(ms), "rps": len(ms) / elapsed if elapsed else 0.0, "p50": percentile(0.50), "p99": percentile(0.99),
+            "errors": [e for part in slices for e in part["errors"]]}
+
+
+def measure_cell(servers: dict, stream: bool, clients: int, per_client: int, seconds: float, rounds: int) -> dict:
+    """Each server gets ``rounds`` slices of ``seconds / rounds``, taking turns (each round starts
+    with the next server), so that a change of the machine's load between slices falls on all of
+    them alike: the ratios stay fair on a shared machine."""
+    names = list(servers)
+    slices: dict[str, list[dict]] = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            slices[name].append(run_load(servers[name].base_url, stream, clients, per_client, seconds / rounds))
+    return {name: summarize(parts) for name, parts in slices.items()}
 
 
 #: The goals of issue 15 for plain chat completions at GOAL_CLIENTS clients: simulator/floor and simulator/LLMock.
@@ -214,7 +232,7 @@ def _verdict(name: str, goal: float, ratio: float, clients: int) -> str:
     return f"- {'PASS' if ratio >= goal else 'FAIL'}: plain, {clients} clients, simulator/{label} {ratio:.2f}x (goal >= {goal}x)"
 
 
-def throughput_table(per_client: int, seconds: float) -> tuple[list[str], list[str], int]:
+def throughput_table(per_client: int, seconds: float, rounds: int) -> tuple[list[str], list[str], int]:
     """The table, the notes and PASS/FAIL lines under it, and the number of failed requests."""
     servers: dict = {"simulator": Simulator().start(), "floor": FloorServer().start()}
     peer, note = peers.llmock()
@@ -231,7 +249,7 @@ def throughput_table(per_client: int, seconds: float) -> tuple[list[str], list[s
     try:
         for stream in (False, True):
             for clients in CONCURRENCY:
-                cells = {name: run_load(server.base_url, stream, clients, per_client, seconds) for name, server in servers.items()}
+                cells = measure_cell(servers, stream, clients, per_client, seconds, rounds)
                 sim = cells["simulator"]
                 for name, cell in cells.items():
                     error_count += len(cell["errors"])
@@ -314,11 +332,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smoke check: ~0.5 s per cell, 2 start-up runs")
     parser.add_argument("--requests", type=int, default=20_000, help="max requests per client per cell (default 20000)")
     parser.add_argument("--seconds", type=float, default=None, help="time limit per cell (default 3, or 0.5 with --quick)")
+    parser.add_argument("--rounds", type=int, default=None, help="turns per cell: each server gets this many slices of the cell's time (default 3, or 1 with --quick)")
     parser.add_argument("--runs", type=int, default=None, help="fresh subprocesses per start-up figure (default 5, or 2 with --quick)")
     args = parser.parse_args()
     seconds = args.seconds if args.seconds is not None else (0.5 if args.quick else 3.0)
     runs = args.runs if args.runs is not None else (2 if args.quick else 5)
     per_client = max(1, args.requests)
+    rounds = max(1, args.rounds if args.rounds is not None else (1 if args.quick else 3))
 
     wall = time.perf_counter()
     load = load_average()
@@ -328,7 +348,8 @@ def main() -> int:
         "# Offline simulator benchmark",
         "",
         f"- Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}; {python} ({gil}); openai {openai.__version__}",
-        f"- Each cell: up to {per_client} requests per client or {seconds:g} s, after one warm-up request per client;"
+        f"- Each cell: up to {per_client} requests per client or {seconds:g} s per server, in {rounds} turns taken by the servers"
+        f" in rotating order, each after one warm-up request per client;"
         f" model `{DEFAULT_MODEL}`, prompt {MESSAGES[0]['content']!r}.",
         "- Client and servers run in one process: they share the CPUs and the GIL, so these figures are a lower bound.",
         "- Floor: a bare stdlib `ThreadingHTTPServer` (HTTP/1.1 keep-alive) answering fixed bytes"
@@ -336,8 +357,8 @@ def main() -> int:
         "- Streaming latency is the time to the last chunk (`stream_options.include_usage`).",
         "",
     ]
-    progress(f"Chat completions, {seconds:g} s per cell and server ...")
-    table, verdicts, error_count = throughput_table(per_client, seconds)
+    progress(f"Chat completions, {seconds:g} s per cell and server in {rounds} turns ...")
+    table, verdicts, error_count = throughput_table(per_client, seconds, rounds)
     progress(f"Start-up cost, {runs} fresh subprocesses per figure ...")
     startup = ["| measure | time |", "|---|---:|", *startup_lines(runs)]
     total = time.perf_counter() - wall
