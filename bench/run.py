@@ -5,7 +5,8 @@ Markdown report and writes it to ``bench/results/latest.md`` (git-ignored).
 
 1. Requests/s and p50/p99 latency of chat completions (plain and streaming) at 1, 10
    and 50 concurrent clients, for the simulator and for a "floor": a bare stdlib HTTP
-   server that answers fixed bytes, measured with the same client code.
+   server that answers fixed bytes, and for LLMock 0.2.2 (a peer mock, if installed:
+   ``bench/requirements-peers.txt``), measured with the same client code.
 2. What ``helpers.get_client()`` costs offline on top of ``import openai`` (fresh
    subprocesses), and the time of the first chat completion through that client.
 
@@ -35,6 +36,8 @@ import openai  # noqa: E402
 
 from helpers.models import DEFAULT_MODEL  # noqa: E402
 from helpers.offline import Simulator  # noqa: E402
+
+import peers  # noqa: E402  (bench/peers.py, beside this file)
 
 CONCURRENCY = (1, 10, 50)
 MESSAGES = [{"role": "user", "content": "Say hello in one short sentence."}]
@@ -135,7 +138,7 @@ def _one_request(client: openai.OpenAI, stream: bool) -> None:
 
 def run_load(base_url: str, stream: bool, clients: int, per_client: int, seconds: float) -> dict:
     """``clients`` threads, each with its own SDK client, send up to ``per_client`` requests
-    until ``seconds`` have passed. Returns requests/s, p50/p99 latency (ms) and errors."""
+    until ``seconds`` have passed. Returns the latencies (s), the elapsed time and the errors."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -177,42 +180,93 @@ def run_load(base_url: str, stream: bool, clients: int, per_client: int, seconds
         start_clock()  # a client failed before the start; the figures of this cell are void
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    elapsed = time.perf_counter() - clock[0]
-    ms = sorted(x * 1000 for x in latencies)
+    return {"latencies": latencies, "elapsed": time.perf_counter() - clock[0], "errors": errors}
+
+
+def summarize(slices: list[dict]) -> dict:
+    """Requests/s, p50/p99 latency (ms) and errors of one or more slices of load on one server."""
+    ms = sorted(x * 1000 for part in slices for x in part["latencies"])
+    elapsed = sum(part["elapsed"] for part in slices)
 
     def percentile(q: float) -> float:
         return ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")
 
-    return {"n": len(ms), "rps": len(ms) / elapsed, "p50": percentile(0.50), "p99": percentile(0.99), "errors": errors}
+    return {"n": len(ms), "rps": len(ms) / elapsed if elapsed else 0.0, "p50": percentile(0.50), "p99": percentile(0.99),
+            "errors": [e for part in slices for e in part["errors"]]}
 
 
-def throughput_table(per_client: int, seconds: float) -> tuple[list[str], int]:
-    servers = {"simulator": Simulator().start(), "floor": FloorServer().start()}
+def measure_cell(servers: dict, stream: bool, clients: int, per_client: int, seconds: float, rounds: int) -> dict:
+    """Each server gets ``rounds`` slices of ``seconds / rounds``, taking turns (each round starts
+    with the next server), so that a change of the machine's load between slices falls on all of
+    them alike: the ratios stay fair on a shared machine."""
+    names = list(servers)
+    slices: dict[str, list[dict]] = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            slices[name].append(run_load(servers[name].base_url, stream, clients, per_client, seconds / rounds))
+    return {name: summarize(parts) for name, parts in slices.items()}
+
+
+#: The goals of issue 15 for plain chat completions at GOAL_CLIENTS clients: simulator/floor and simulator/LLMock.
+GOAL_CLIENTS = 10
+GOALS = (("floor", 0.5), ("llmock", 1.0))
+LABELS = {"floor": "floor", "llmock": "LLMock"}
+
+
+def _ratio(a: dict, b: dict | None) -> float:
+    return a["rps"] / b["rps"] if b and b["rps"] else float("nan")
+
+
+def _cell_text(cell: dict | None) -> str:
+    return "| - | - | -" if cell is None else f"| {cell['rps']:.0f} | {cell['p50']:.1f} | {cell['p99']:.1f}"
+
+
+def _times(ratio: float) -> str:
+    return "-" if ratio != ratio else f"{ratio:.2f}"
+
+
+def _verdict(name: str, goal: float, ratio: float, clients: int) -> str:
+    label = LABELS[name]
+    if ratio != ratio:  # NaN: that server was skipped or answered nothing
+        return f"- SKIPPED: simulator/{label} (no {label} figures)"
+    return f"- {'PASS' if ratio >= goal else 'FAIL'}: plain, {clients} clients, simulator/{label} {ratio:.2f}x (goal >= {goal}x)"
+
+
+def throughput_table(per_client: int, seconds: float, rounds: int) -> tuple[list[str], list[str], int]:
+    """The table, the notes and PASS/FAIL lines under it, and the number of failed requests."""
+    servers: dict = {"simulator": Simulator().start(), "floor": FloorServer().start()}
+    peer, note = peers.llmock()
+    progress(note)
+    if peer is not None:
+        servers["llmock"] = peer
     lines = [
-        "| mode | clients | simulator req/s | p50 ms | p99 ms | floor req/s | p50 ms | p99 ms | sim/floor req/s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| mode | clients | simulator req/s | p50 ms | p99 ms | floor req/s | p50 ms | p99 ms "
+        "| LLMock req/s | p50 ms | p99 ms | sim/floor | sim/LLMock |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     error_count = 0
+    verdicts: list[str] = []
     try:
         for stream in (False, True):
             for clients in CONCURRENCY:
-                cells = {name: run_load(server.base_url, stream, clients, per_client, seconds) for name, server in servers.items()}
-                sim, floor = cells["simulator"], cells["floor"]
+                cells = measure_cell(servers, stream, clients, per_client, seconds, rounds)
+                sim = cells["simulator"]
                 for name, cell in cells.items():
                     error_count += len(cell["errors"])
                     for error in cell["errors"][:3]:
                         progress(f"  error ({name}, {clients} clients): {error}")
-                ratio = sim["rps"] / floor["rps"] if floor["rps"] else float("nan")
+                ratios = {name: _ratio(sim, cells.get(name)) for name, _ in GOALS}
                 lines.append(
-                    f"| {'stream' if stream else 'plain'} | {clients} "
-                    f"| {sim['rps']:.0f} | {sim['p50']:.1f} | {sim['p99']:.1f} "
-                    f"| {floor['rps']:.0f} | {floor['p50']:.1f} | {floor['p99']:.1f} | {ratio:.2f} |"
+                    f"| {'stream' if stream else 'plain'} | {clients} {_cell_text(sim)} {_cell_text(cells['floor'])} "
+                    f"{_cell_text(cells.get('llmock'))} | {_times(ratios['floor'])} | {_times(ratios['llmock'])} |"
                 )
-                progress(f"{lines[-1]}  ({sim['n']} + {floor['n']} requests)")
+                progress(f"{lines[-1]}  ({' + '.join(str(cell['n']) for cell in cells.values())} requests)")
+                if not stream and clients == GOAL_CLIENTS:
+                    verdicts = [_verdict(name, goal, ratio, clients) for (name, goal), ratio in zip(GOALS, ratios.values())]
     finally:
         for server in servers.values():
             server.stop()
-    return lines, error_count
+    return lines, ["", f"- {note}", *verdicts], error_count
 
 
 # --- start-up cost, in fresh subprocesses -------------------------------------------
@@ -269,26 +323,33 @@ def startup_lines(runs: int) -> list[str]:
 
 # --- report ---------------------------------------------------------------------------
 
+def load_average() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke check: ~0.5 s per cell, 2 start-up runs")
     parser.add_argument("--requests", type=int, default=20_000, help="max requests per client per cell (default 20000)")
     parser.add_argument("--seconds", type=float, default=None, help="time limit per cell (default 3, or 0.5 with --quick)")
+    parser.add_argument("--rounds", type=int, default=None, help="turns per cell: each server gets this many slices of the cell's time (default 3, or 1 with --quick)")
     parser.add_argument("--runs", type=int, default=None, help="fresh subprocesses per start-up figure (default 5, or 2 with --quick)")
     args = parser.parse_args()
     seconds = args.seconds if args.seconds is not None else (0.5 if args.quick else 3.0)
     runs = args.runs if args.runs is not None else (2 if args.quick else 5)
     per_client = max(1, args.requests)
+    rounds = max(1, args.rounds if args.rounds is not None else (1 if args.quick else 3))
 
     wall = time.perf_counter()
+    load = load_average()
     python = f"{platform.python_implementation()} {platform.python_version()}"
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     gil = "GIL enabled" if getattr(sys, "_is_gil_enabled", lambda: True)() else "free-threaded"
     header = [
         "# Offline simulator benchmark",
         "",
         f"- Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}; {python} ({gil}); openai {openai.__version__}",
-        f"- Each cell: up to {per_client} requests per client or {seconds:g} s, after one warm-up request per client;"
+        f"- Each cell: up to {per_client} requests per client or {seconds:g} s per server, in {rounds} turns taken by the servers"
+        f" in rotating order, each after one warm-up request per client;"
         f" model `{DEFAULT_MODEL}`, prompt {MESSAGES[0]['content']!r}.",
         "- Client and servers run in one process: they share the CPUs and the GIL, so these figures are a lower bound.",
         "- Floor: a bare stdlib `ThreadingHTTPServer` (HTTP/1.1 keep-alive) answering fixed bytes"
@@ -296,14 +357,14 @@ def main() -> int:
         "- Streaming latency is the time to the last chunk (`stream_options.include_usage`).",
         "",
     ]
-    progress(f"Chat completions, {seconds:g} s per cell and server ...")
-    table, error_count = throughput_table(per_client, seconds)
+    progress(f"Chat completions, {seconds:g} s per cell and server in {rounds} turns ...")
+    table, verdicts, error_count = throughput_table(per_client, seconds, rounds)
     progress(f"Start-up cost, {runs} fresh subprocesses per figure ...")
     startup = ["| measure | time |", "|---|---:|", *startup_lines(runs)]
     total = time.perf_counter() - wall
-    footer = ["", f"Errors: {error_count}. Total wall time: {total:.1f} s. Load average at the start: {load}."]
+    footer = ["", f"Errors: {error_count}. Total wall time: {total:.1f} s. Load average (1/5/15 min) at the start: {load}; at the end: {load_average()}."]
     report = "\n".join([
-        *header, "## Chat completions: simulator vs floor", "", *table, "",
+        *header, "## Chat completions: simulator vs floor and LLMock", "", *table, *verdicts, "",
         f"## Start-up cost of `get_client()` offline (median of {runs} fresh subprocesses)", "", *startup, *footer,
     ]) + "\n"
     print(report)

@@ -107,7 +107,10 @@ def _bad_chunks(detail: str) -> errors.SimError:
 def parse(raw: bytes) -> dict[str, Any]:
     """The body as a dict, or a ``SimError`` (400) saying why it cannot be one."""
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
+        text = raw.decode("utf-8")
+        if text.startswith("\ufeff"):  # what json.loads() checks before it decodes
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        body = _DECODER.decode(text)
     except (UnicodeDecodeError, json.JSONDecodeError, _NotJson):
         raise errors.bad_json() from None
     except RecursionError:
@@ -135,6 +138,11 @@ def _finite(text: str) -> float:
     if math.isinf(value):
         raise _NotJson(text)
     return value
+
+
+#: json.loads(text, parse_constant=..., parse_float=...) builds a new decoder on every call; this
+#: is the same decoder, built once (stateless between calls: json.loads shares one the same way).
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite)
 
 
 def _depth(value: Any) -> int:

@@ -21,11 +21,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..endpoints import chat, common, embeddings, models_api, moderations, responses
-from . import errors, faults, ids, request_body
+from . import errors, faults, ids, request_body, request_head
 from ..data import profiles
 from ..endpoints import store as state
 from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, SOURCE_HEADER, TOKEN_LATENCY_HEADER
 from .errors import SimError
+from .head import head
 from .net import is_loopback
 from .serving import BackgroundServer
 from .replies import LAST_CHUNK, STREAM_HEADERS, JsonReply, StreamReply, chunk
@@ -45,14 +46,16 @@ def clamp_ms(value: float, cap: float) -> float:
 def _rate_headers(body: bytes) -> dict[str, str]:
     # Stateless, like everything here: the remaining token budget reflects this request.
     estimate = max(1, len(body) // 4)
-    return {
-        "x-ratelimit-limit-requests": str(RATE_LIMIT_REQUESTS),
-        "x-ratelimit-remaining-requests": str(RATE_LIMIT_REQUESTS - 1),
-        "x-ratelimit-reset-requests": "6ms",
-        "x-ratelimit-limit-tokens": str(RATE_LIMIT_TOKENS),
-        "x-ratelimit-remaining-tokens": str(RATE_LIMIT_TOKENS - estimate),
-        "x-ratelimit-reset-tokens": "0s",
-    }
+    return {**_RATE_REQUESTS, "x-ratelimit-remaining-tokens": str(RATE_LIMIT_TOKENS - estimate), "x-ratelimit-reset-tokens": "0s"}
+
+
+#: The first four rate-limit headers, the same for every request (in this order).
+_RATE_REQUESTS = {
+    "x-ratelimit-limit-requests": str(RATE_LIMIT_REQUESTS),
+    "x-ratelimit-remaining-requests": str(RATE_LIMIT_REQUESTS - 1),
+    "x-ratelimit-reset-requests": "6ms",
+    "x-ratelimit-limit-tokens": str(RATE_LIMIT_TOKENS),
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -63,6 +66,10 @@ class _Handler(BaseHTTPRequestHandler):
     # client's delayed ACK (about 40 ms per plain answer, measured by bench/run.py).
     disable_nagle_algorithm = True
     server: "_Server"
+
+    def parse_request(self) -> bool:
+        # The standard one with a faster header parser (same results): see wire/request_head.py.
+        return request_head.parse_request(self)
 
     def do_GET(self) -> None:
         self._serve("GET")
@@ -119,8 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _request_id(self, method: str, raw: bytes) -> str:
         # Stable for the same request, different for each retry and each injected fault.
-        attempt = self.headers.get("x-stainless-retry-count", "0")
-        return ids.request_id(method, self.path, raw, attempt, self.headers.get(faults.HEADER, ""))
+        attempt = self._header("x-stainless-retry-count", "0")
+        return ids.request_id(method, self.path, raw, attempt, self._header(faults.HEADER, ""))
+
+    def _header(self, name: str, default: str | None = None) -> str | None:
+        """``self.headers.get(name, default)`` from the index parse_request made (wire/request_head.py)."""
+        return self.header_values.get(name.lower(), default)
 
     def _read_body(self) -> bytes:
         try:
@@ -130,7 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise
 
     def _authenticate(self) -> None:
-        auth = self.headers.get("Authorization", "")
+        auth = self._header("authorization", "")
         scheme, _, key = auth.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             raise errors.missing_key()
@@ -138,11 +149,11 @@ class _Handler(BaseHTTPRequestHandler):
             raise errors.invalid_key(key.strip())
 
     def _apply_fault(self) -> None:
-        fault = faults.parse(self.headers.get(faults.HEADER))
+        fault = faults.parse(self._header(faults.HEADER))
         if fault is None:
             return
         try:
-            attempt = int(self.headers.get("x-stainless-retry-count", "0"))
+            attempt = int(self._header("x-stainless-retry-count", "0"))
         except ValueError:
             attempt = 0
         if not fault.applies(attempt):
@@ -160,7 +171,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path = url.path.rstrip("/")
         extra = self.server.served_models
-        profile = profiles.for_request(self.headers.get(profiles.HEADER), self.server.profile)
+        profile = profiles.for_request(self._header(profiles.HEADER), self.server.profile)
         profiles.screen_path(profile, method, path)
         if method == "GET" and path == "/v1/models":
             return models_api.listing(extra)
@@ -181,7 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
     # --- latency ----------------------------------------------------------------------
 
     def _latency(self, header: str, attribute: str, cap: float) -> float:
-        value = self.headers.get(header)
+        value = self._header(header)
         if value is None:
             return getattr(self.server, attribute)
         try:
@@ -198,31 +209,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_json(self, reply: JsonReply, headers: dict[str, str]) -> None:
         payload = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")
+        framing = {"Content-Type": "application/json", "Content-Length": str(len(payload))}
+        if self.close_connection:
+            framing["Connection"] = "close"
         try:
-            self.send_response(reply.status)
-            for name, value in {**headers, **reply.headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            if self.close_connection:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command != "HEAD":  # HEAD: the headers of the answer, no body
-                self.wfile.write(payload)
+            data = head(self, reply.status, {**headers, **reply.headers} if reply.headers else headers, framing)
+            # One write for head and body (see wire/head.py). HEAD: the head of the answer, no body.
+            self.wfile.write(data if self.command == "HEAD" else data + payload)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True
 
     def _send_stream(self, reply: StreamReply, headers: dict[str, str]) -> None:
         delay = self._latency(TOKEN_LATENCY_HEADER, "token_latency_ms", MAX_TOKEN_LATENCY_MS)
-        # Without a token delay nobody can watch the pacing: send the events in one write.
-        pending = bytearray()
+        # Without a token delay nobody can watch the pacing: send the head and the events in one write.
+        pending = bytearray(head(self, 200, headers, STREAM_HEADERS))
         try:
-            self.send_response(200)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            for name, value in STREAM_HEADERS.items():
-                self.send_header(name, value)
-            self.end_headers()
+            if delay > 0:
+                self._write(pending)  # paced: the head goes out before the first pause
             for data, is_token in reply.events:
                 if is_token and delay > 0:
                     self._pause(delay)
