@@ -36,6 +36,10 @@ PRICES: dict[str, Price] = {
     "gpt-5.4-nano": Price(0.20, 0.02, 1.25),
     "gpt-5.2": Price(1.75, 0.175, 14.00),
     "gpt-5.1": Price(1.25, 0.125, 10.00),
+    # Older chat model the lessons use where max_tokens must still work (lesson 07). OpenAI's pricing page no
+    # longer lists the gpt-4o family; this row is from a reading of it published 2026-11-06 (api-evangelist,
+    # "OpenAI API Pricing: What Every Model Costs Per Million Tokens"), cross-checked with two price tables of 2026.
+    "gpt-4o-mini": Price(0.15, 0.075, 0.60),
 }
 
 
