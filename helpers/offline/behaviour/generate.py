@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import jsonout, jsonwords, labels, text, vision
+from . import jsonout, jsonwords, labels, text, vision, writer
 from .outcome import Format, Outcome
 
 
@@ -29,6 +29,12 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
         reply, _ = text.apply_stop(label, stop)
         reply, cut = text.truncate(reply, limit)
         return Outcome(reply, None, "length" if cut else "stop", marker="header")
+    written = writer.answer(prompt, text.variant(seed, index, writer.VARIANTS)) if fmt.kind == "text" else None
+    if written is not None:
+        # Instructions (a format, a length, a case...) are followed; the marker moves when it would break one.
+        reply, _ = text.apply_stop(written[0], stop)
+        reply, cut = text.truncate(reply, limit)
+        return Outcome(reply, None, "length" if cut else "stop", marker=written[1])
     extra = [vision.describe(img, i + 1, lang) for i, img in enumerate(prompt.images())]
     reply = text.compose_reply(prompt, seed, index, extra)
     if fmt.kind == "json_schema":

@@ -1,0 +1,237 @@
+"""Verifiable instructions in a prompt, parsed into typed constraints (``constraints.py``).
+
+A real model follows an instruction such as "use exactly 3 bullet points", "answer in all
+lowercase" or "不少于 200 字"; so must the simulator. :func:`parse` reads the system, developer
+and latest user text and returns one constraint per instruction it finds, one rule per kind
+with English and Chinese phrasings side by side; an empty result means the prompt asks for no
+checkable format, and the reply stays the template (``text.compose_reply``).
+
+Every pattern is compiled once, at import; a request costs one pass of each rule over its
+text (no tokenizer). Phrases inside instructions (quoted words, the text to repeat, the
+language) are read by ``instruction_text.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import instruction_text as words
+from .constraints import (
+    NUM, Bullets, CapitalWords, Case, Constraint, End, Forbidden, Highlights, Instructions, Json, Keywords,
+    Language, Length, LetterCount, NoCommas, Numbered, OneOf, Paragraphs, Placeholders, Postscript, Quoted,
+    Repeat, Sections, Span, Start, Title, TwoAnswers, WordCount, number, span_for,
+)
+
+I = re.IGNORECASE
+Q = words.QUOTED
+REL = (r"((?:at\s+least|no\s+less\s+than|not\s+less\s+than|no\s+fewer\s+than|a\s+minimum\s+of|minimum\s+of|more\s+than|"
+       r"over|greater\s+than|above|at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of|maximum\s+of|up\s+to|"
+       r"within|less\s+than|fewer\s+than|under|below|exactly|precisely|just|only|"
+       r"至少|不少于|不低于|最少|起码|超过|多于|大于|最多|不超过|不多于|至多|少于|不到|小于|低于|正好|恰好|刚好|整整|只用|仅用)\s*)?")
+AFTER = r"(\s*\+|\s+or\s+(?:more|less|fewer|above|greater|under)|\s*(?:以上|或以上|以内|之内|以下|或更多|或更少))?"
+
+# --- counted units ------------------------------------------------------------------------
+
+_RANGE = {unit: re.compile(NUM + r"\s*(?:to|-|–|~|至|到)\s*" + NUM + r"\s*" + pattern, I) for unit, pattern in (
+    ("words", r"(?:words?\b|个?(?:单词|词))"), ("sentences", r"(?:sentences?\b|个?句)"), ("chars", r"(?:个?(?:汉字|字符|字)(?!母)|characters?\b)"))}
+_COUNT = {unit: re.compile(REL + NUM + AFTER + r"[\s-]*" + pattern + AFTER, I) for unit, pattern in (
+    ("words", r"(?:(?:short\s+|long\s+|different\s+)?words?\b|个?(?:单词|词)(?!语))"),
+    ("sentences", r"(?:(?:short\s+|long\s+|full\s+|complete\s+)?sentences?\b|个?句(?:话|子)?)"),
+    ("chars", r"(?:个?(?:汉字|字符|字)(?!母)|characters?\b)"))}
+_EACH = re.compile(r"(?:each|every|per|a|one)\s+(?:\w+\s+){0,2}$|每(?:个|一|句|段|行)?\S{0,3}$", I)
+_ITEMS = re.compile(NUM + r"\s+(?:\w+\s+){0,2}?(?:items|points|ideas|tips|reasons|ways|examples|things|steps|names|facts|"
+                    r"questions|benefits|suggestions|options|features|words|places|books|songs|jokes|rules)\b|"
+                    r"(?:列出|给出|写出|列举)\s*" + NUM + r"\s*(?:个|条|点|项|种)", I)
+
+
+def _counted(text: str, unit: str) -> Span | None:
+    found = _RANGE[unit].search(text)
+    if found and number(found[1]) is not None and number(found[2]) is not None:
+        return Span(number(found[1]), number(found[2]))
+    for match in _COUNT[unit].finditer(text):
+        count = number(match[2])
+        if count is None or _EACH.search(text[max(0, match.start() - 30):match.start()] + (match[1] or "")):
+            continue
+        after = (match[3] or "") + (match[4] or "")
+        return span_for(match[1] or "", count, after)
+    return None
+
+
+def _lengths(text: str) -> list[Constraint]:
+    found = []
+    for unit in ("words", "sentences", "chars"):
+        span = _counted(text, unit)
+        if span is not None:
+            found.append(Length(unit, span))
+    return found
+
+
+# --- structure ----------------------------------------------------------------------------
+
+_JSON = re.compile(r"(?:in|as|into|using|use|with|wrap\w*\s+(?:\w+\s+){0,3}?in|output|return|respond|reply|answer|format\w*)\s+"
+                   r"(?:the\s+|a\s+|valid\s+|proper\s+|pure\s+|only\s+)*json\b|\bjson\s+(?:format|block|object|output|only|code)|"
+                   r"(?:用|以|输出|返回|格式为?|采用)\s*json|json\s*(?:格式|代码块|对象)", I)
+_FENCE = re.compile(r"```|markdown\s+ticks|code\s+block|代码块", I)
+_BULLETS = re.compile(REL + NUM + r"\s+(?:\w+\s+){0,2}?bullet(?:\s*-?\s*points?|s)?\b|" + REL + NUM + r"\s*(?:个|条)\s*(?:要点|项目符号|列表项)", I)
+_BULLET_WORD = re.compile(r"bullet|项目符号|要点列表|无序列表", I)
+_DASH = re.compile(r"(?:use|using|with|用|以)\s*[\"“'‘]?-\s|dash(?:es)?\b|hyphens?\b|[\"“]- [\"”]", I)
+_NUMBERED = re.compile(r"numbered\s+(?:list|items|points)|编号|序号|带数字的列表", I)
+_PARAGRAPHS = re.compile(REL + NUM + r"[\s-]+(?:\w+\s+)?paragraphs?\b|(?:分(?:成|为)?|写)\s*" + NUM + r"\s*(?:个)?段|" + NUM + r"\s*个?段落", I)
+_DIVIDER = re.compile(r"\*\*\*|markdown\s+divider", I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
+_FIRST_WORD = re.compile(r"(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+paragraph"
+                         r"|paragraph\s+(\d+))\s+(?:\w+\s+){0,3}?(?:start|begin)s?\s+with\s+(?:the\s+)?(?:word\s+)?" + words.Q_OR_WORD
+                         + r"|(?:start|begin)\s+the\s+(first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+paragraph\s+with\s+"
+                         r"(?:the\s+)?(?:word\s+)?" + words.Q_OR_WORD + r"|第\s*" + NUM + r"\s*段\S{0,4}以\s*" + Q + r"\s*开头", I)
+_SECTION_LABEL = re.compile(r"[\"“'‘]?\b(SECTION|Section|section|PARAGRAPH|Paragraph|PART|Part|CHAPTER|Chapter|DAY|Day|STEP|Step|"
+                            r"ACT|Act|SCENE|Scene|VERSE|Verse|STANZA|Stanza)\s+(?:X|N|#|\{[^}]{0,4}\}|\[[^\]]{0,4}\])(?![a-z])|第\s*X\s*部分")
+_SECTIONS = re.compile(REL + NUM + r"\s+(?:\w+\s+)?(?:sections?|parts?|chapters?|days?|steps?|acts?|scenes?|verses?|stanzas?)\b|"
+                       r"(?:分(?:成|为)?)?\s*" + NUM + r"\s*个?(?:部分|章节|小节)", I)
+_TITLE = re.compile(r"<<|double\s+angular\s+brackets|《》|双尖括号", I)
+_HIGHLIGHT = re.compile(r"highlight|italici[sz]e|italic|高亮|突出显示|强调|标出|加粗", I)
+_PLACEHOLDER = re.compile(r"placeholders?|占位符|square\s+brackets", I)
+_PPS = re.compile(r"P\.\s?P\.\s?S", I)
+_PS = re.compile(r"\bP\.\s?S\b|post\s*-?script|附言", I)
+_SENTENCES = re.compile(r"[^.!?。！？\n]*(?:[.!?。！？]+|\n|$)")
+
+
+def _sentences_with(pattern: re.Pattern, text: str) -> list[str]:
+    return [s for s in _SENTENCES.findall(text) if pattern.search(s)]
+
+
+def _first_count(sentences: list[str], default: int) -> int:
+    for sentence in sentences:
+        for match in re.finditer(REL + NUM, sentence, I):
+            value = number(match[2])
+            if value is not None and match[2].lower() not in ("a", "an", "no"):
+                return span_for(match[1] or "", value).target(value)
+    return default
+
+
+def _structure(text: str) -> list[Constraint]:
+    found: list[Constraint] = []
+    if _JSON.search(text):
+        found.append(Json(bool(_FENCE.search(text))))
+    labels = _SECTION_LABEL.findall(text)
+    sections = _SECTIONS.search(text)
+    paragraphs = _PARAGRAPHS.search(text)
+    if labels:
+        count = number(sections[2] or sections[3]) if sections else None
+        if count is None and paragraphs:
+            count = number(paragraphs[2])
+        label = "第{n}部分" if "第" in labels[0] else labels[0] + " {n}"
+        divided = "***" if _DIVIDER.search(text) else ""
+        found.append(Sections(max(count or 2, 1), label, divided))
+    elif sections and _DIVIDER.search(text):
+        found.append(Paragraphs(number(sections[2] or sections[3]) or 2, "***"))
+    if paragraphs and not labels:
+        count = number(paragraphs[2] or paragraphs[3] or paragraphs[4] or "") or 2
+        firsts = []
+        for m in _FIRST_WORD.finditer(text):
+            where = m[1] or m[2] or m[4] or m[6] or ""
+            index = _ORDINALS.get(where.lower()) or (int(re.sub(r"\D", "", where)) if re.search(r"\d", where) else number(where))
+            word = m[3] or m[5] or m[7]
+            if index and word:
+                firsts.append((index, word.split()[0].lower()))
+        separator = "***" if _DIVIDER.search(text) and not firsts else "\n\n"
+        found.append(Paragraphs(count, separator, tuple(firsts)))
+    bullets = _BULLETS.search(text)
+    if bullets or _BULLET_WORD.search(text):
+        if bullets:
+            value = number(bullets[2] or bullets[4])
+            rel = bullets[1] or bullets[3] or ""
+            count = span_for(rel, value).target(value) if value is not None else 3
+        else:
+            items = _ITEMS.search(text)
+            count = (number(items[1] or items[2]) if items else None) or 3
+        found.append(Bullets(max(count, 0), "- " if _DASH.search(text) else "* "))
+    elif _NUMBERED.search(text):
+        items = _ITEMS.search(text)
+        found.append(Numbered((number(items[1] or items[2]) if items else None) or 3))
+    if _TITLE.search(text):
+        found.append(Title())
+    highlight = [s for s in _sentences_with(_HIGHLIGHT, text) if not re.search(r"capital|caps|大写", s, I)]
+    if highlight:
+        found.append(Highlights(_first_count(highlight, 1)))
+    placeholder = _sentences_with(_PLACEHOLDER, text)
+    if placeholder:
+        found.append(Placeholders(_first_count(placeholder, 1)))
+    if _PPS.search(text):
+        found.append(Postscript("P.P.S"))
+    elif _PS.search(text):
+        found.append(Postscript("P.S."))
+    return found
+
+
+# --- wording ------------------------------------------------------------------------------
+
+_LOWER = re.compile(r"lower\s*-?\s*case|lowercased|no\s+capital\s+letters|without\s+(?:using\s+)?(?:any\s+)?capital|"
+                    r"not\s+(?:contain|use|include|have)\s+any\s+capital|no\s+capitali[sz]ations?|全部?(?:用)?小写|只用小写|全小写", I)
+_UPPER = re.compile(r"all\s+capital\s+letters|all\s+caps\b|all\s+upper\s*-?case|(?:only|entirely)\s+(?:use\s+|in\s+)?capital\s+letters|"
+                    r"capital\s+letters\s+only|in\s+capital\s+letters|upper\s*-?case\s+letters|no\s+lower\s*-?case\s+letters|"
+                    r"全部?(?:用)?大写|只用大写|全大写", I)
+_CAPITAL_WORDS = re.compile(r"(?:words?|单词)\b.{0,40}?(?:capital|caps|upper\s*-?case|大写)|(?:capital|caps|大写).{0,30}?(?:words?|单词)", I)
+_TIMES = re.compile(REL + r"(?:(?:出现|提到|使用|用到|用)\s*)?" + NUM + AFTER + r"\s*(?:times?|次)|(only\s+)?(once|twice|thrice)\b", I)
+_NO_COMMAS = re.compile(r"\bno\s+commas?\b|(?:not|n't|never|without|avoid|refrain\s+from)\s+(?:\w+\s+){0,4}?commas?\b|"
+                        r"commas?\s+(?:are|is)\s+not\s+allowed|(?:不要|不能|不得|避免|别|不许|禁止|无|不)(?:使用|用|出现|包含|含有|带)?(?:任何)?逗号", I)
+_TWO = re.compile(r"\*{6}|(?:6|six)\s+asterisk", I)
+
+
+def _times(fragment: str) -> Span | None:
+    match = _TIMES.search(fragment)
+    if not match:
+        return None
+    if match[5]:
+        value = number(match[5])
+        return Span(value, value) if match[4] else Span(value)
+    value = number(match[2])
+    return None if value is None else span_for(match[1] or "", value, match[3] or "")
+
+
+def _case(text: str) -> list[Constraint]:
+    found: list[Constraint] = []
+    capital = [s for s in _SENTENCES.findall(text) if _CAPITAL_WORDS.search(s) and _times(s)]
+    if capital:
+        found.append(CapitalWords(_times(capital[0])))
+    rest = text
+    for sentence in capital:
+        rest = rest.replace(sentence, " ")
+    if _LOWER.search(rest):
+        found.append(Case("lower"))
+    elif _UPPER.search(rest):
+        found.append(Case("upper"))
+    return found
+
+
+def _counts(text: str) -> list[Constraint]:
+    found: list[Constraint] = []
+    for word, fragment in words.counted_words(text):
+        span = _times(fragment)
+        if span is not None:
+            found.append(WordCount(word, span))
+    for letter, fragment in words.counted_letters(text):
+        span = Span(0, 0) if re.search(r"anywhere|at\s+all|任何地方", fragment, I) and not _TIMES.search(fragment) else _times(fragment)
+        if span is not None:
+            found.append(LetterCount(letter.lower(), span))
+    return found
+
+
+def parse(text: str, user_text: str) -> Instructions:
+    """Every instruction in ``text`` (all system, developer and user text)."""
+    items: list[Constraint] = []
+    items += _structure(text)
+    items += _lengths(text)
+    items += _case(text)
+    items += _counts(text)
+    counted = {c.word.lower() for c in items if isinstance(c, WordCount)}
+    include, avoid = words.keywords(text)
+    include = tuple(w for w in include if w.lower() not in counted)
+    # Each phrase-valued rule: (what it found, the constraint it becomes); nothing found, no constraint.
+    found = ((include, Keywords), (avoid, Forbidden), (_NO_COMMAS.search(text), lambda _: NoCommas()),
+             (words.start_phrase(text), Start), (words.end_phrase(text), End),
+             (words.wants_quotes(text), lambda _: Quoted()), (words.repeat_target(user_text), Repeat),
+             (_TWO.search(text), lambda _: TwoAnswers()), (words.language(text), lambda lang: Language(*lang)),
+             (words.options(text), OneOf))
+    items += [make(value) for value, make in found if value]
+    return Instructions(items, words.topic_text(user_text) if items else user_text)
