@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .constraints import CapitalWords, Case, Forbidden, Instructions, LetterCount, NoCommas, Quoted, WordCount
 from .filler import WORD, Avoid
 
-_SWAPS = ("this", "that", "one", "some", "so", "we", "go", "on", "up", "now", "more", "ok", "plan", "idea", "mood", "yes", "by", "my",
+_SWAPS = ("this", "that", "one", "some", "so", "we", "go", "on", "up", "now", "more", "plan", "idea", "mood", "yes", "by", "my",
           "do", "be", "all", "key", "fun", "big", "sky", "run", "own", "way", "new", "hum", "ha", "oh", "aha", "uh", "hmm")
 _TOKEN = re.compile(r"[A-Za-z]+")
 
@@ -27,7 +27,7 @@ class Piece:
 def _swap_words(pieces: list[Piece], bad, avoid: Avoid, budget: int | None = None) -> None:
     """Replace words for which ``bad(word)`` holds, in unprotected pieces (after the first ``budget``)."""
     seen = 0
-    pool = [w for w in _SWAPS if avoid.ok(w) and not bad(w)] or ["ok"]
+    pool = [w for w in _SWAPS if avoid.ok(w) and not bad(w)] or ["hm"]
     turn = 0
 
     def swap(m: re.Match) -> str:
@@ -73,11 +73,13 @@ def apply(pieces: list[Piece], found: Instructions, avoid: Avoid) -> str:
     capital = found.first(CapitalWords)
     if capital is not None and case is None:
         _capital_words(pieces, capital)
+    if found.first(NoCommas):  # not in the repeated request or a required phrase: those stay word for word
+        for piece in pieces:
+            if not piece.protected:
+                piece.text = re.sub(r"\s*[,，]\s*", lambda m: "；" if "，" in m.group(0) else " ", piece.text)
     text = "".join(p.text for p in pieces)
     if case is not None:
         text = text.lower() if case.kind == "lower" else text.upper()
-    if found.first(NoCommas):
-        text = re.sub(r"\s*[,，]\s*", lambda m: "；" if "，" in m.group(0) else " ", text)
     if found.first(Quoted):
         text = '"' + text.strip().strip('"') + '"'
     return text

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from .topic import Topic
 
 WORD = re.compile(r"\w+")
+# No word here may be an abbreviation in Punkt's English model ("ok", "co", "st"...): a full stop
+# after one does not end a sentence there, and sentence counts would be off by one.
 _ZH_UNIT = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9_]+")
 
 _EN = (
@@ -34,7 +36,7 @@ _EN_SHORT = ("{a} comes next", "More on {a}", "Notes on {a}", "{a} again", "{a} 
 _EN_PADS = ("and {b}", "in plain words", "for this reply", "once more", "step by step", "as an example", "at this point",
             "with care", "for now", "in short", "to be clear", "on the whole")
 _ONE = ("too", "again", "here", "now", "today", "indeed", "also", "then", "still", "first")
-_NEUTRAL = ("so", "we", "go", "on", "up", "now", "more", "here", "again", "words", "line", "reply", "fine", "ok", "plan", "idea",
+_NEUTRAL = ("so", "we", "go", "on", "up", "now", "more", "here", "again", "words", "line", "reply", "fine", "plan", "idea",
             "mood", "hum", "yes", "by", "my", "do", "be", "all", "key", "fun", "big", "sky", "run", "own", "way", "new")
 _ZH = (
     "这里本该写到{a}的一个具体要点",
@@ -80,7 +82,7 @@ class Avoid:
 
 def _topic_words(topic: Topic, avoid: Avoid) -> list[str]:
     usable = [w for w in topic.words if avoid.ok(w)]
-    return usable or [w for w in ("topic", "it", "this", "that", "thing") if avoid.ok(w)] or [n for n in _NEUTRAL if avoid.ok(n)][:1] or ["ok"]
+    return usable or [w for w in ("topic", "it", "this", "that", "thing") if avoid.ok(w)] or [n for n in _NEUTRAL if avoid.ok(n)][:1] or ["hm"]
 
 
 def en_sentence(length: int, topic: Topic, variant: int, avoid: Avoid) -> str:
@@ -96,7 +98,7 @@ def en_sentence(length: int, topic: Topic, variant: int, avoid: Avoid) -> str:
     words = base.split()
     pads = [p.format(**fill) for p in _EN_PADS[variant % len(_EN_PADS):] + _EN_PADS[: variant % len(_EN_PADS)]]
     pads = [p for p in pads if avoid.ok_text(p)]
-    neutral = [n for n in _ONE + _NEUTRAL if avoid.ok(n)] or ["ok"]
+    neutral = [n for n in _ONE + _NEUTRAL if avoid.ok(n)] or ["hm"]
     i = 0
     while len(words) < length:
         need = length - len(words)
@@ -178,18 +180,22 @@ def repeat_line(lang: str, word: str, times: int) -> str:
 
 
 _LETTER_WORDS = {
-    "a": "banana", "b": "bubble", "c": "circle", "d": "added", "e": "levee", "f": "fluff", "g": "egg", "h": "hush", "i": "iris",
-    "j": "jujube", "k": "kick", "l": "lull", "m": "mum", "n": "nine", "o": "onto", "p": "pop", "q": "quiz", "r": "error",
-    "s": "sass", "t": "tent", "u": "usual", "v": "valve", "w": "window", "x": "box", "y": "yearly", "z": "zigzag",
+    "a": "banana area data", "b": "bubble baby bob", "c": "circle cocoa cycle", "d": "added dad divided", "e": "levee eleven there",
+    "f": "fluff fifty offer", "g": "egg giggle going", "h": "hush high health", "i": "iris idea within", "j": "jujube jam jazz",
+    "k": "kick kayak knock", "l": "lull little hello", "m": "mum memo minimum", "n": "nine none nothing", "o": "good look room",
+    "p": "pop paper happy", "q": "quiz quick quote", "r": "error rarer mirror", "s": "sass stress seasons", "t": "tent total trust",
+    "u": "usual unusual output", "v": "valve vivid verve", "w": "window wow willow", "x": "box six next", "y": "yearly yes you",
+    "z": "zigzag fizz buzz",
 }
 
 
 def letter_line(lang: str, letter: str, need: int, avoid: Avoid) -> str:
     """A sentence whose words hold ``letter`` at least ``need`` times."""
-    word = _LETTER_WORDS.get(letter.lower(), letter)
-    per = max(word.count(letter.lower()), 1)
-    times = -(-need // per)
-    body = " ".join([word] * times)
+    pool = _LETTER_WORDS.get(letter.lower(), letter).split()
+    chosen: list[str] = []
+    while sum(w.count(letter.lower()) for w in chosen) < need:
+        chosen.append(pool[len(chosen) % len(pool)])
+    body = " ".join(chosen)
     if lang == "zh":
         return f"字母练习：{body}。"
     return f"Letter play: {body}."

@@ -16,8 +16,9 @@ Q_OR_WORD = r"[\"“'‘「]?([^\s\"“”'‘’「」.,!?;:，。；：]+)[\"�
 _NEGATION = re.compile(r"(?:do\s+not|don't|dont|does\s+not|doesn't|never|without|avoid|refrain\s+from|not|no|cannot|can't|"
                        r"不要|不能|避免|别|不得|禁止|不许|不可以|切勿|不准|不)\s*(?:\w+\s+){0,3}$", I)
 _INCLUDE = re.compile(r"\b(?:include|including|includes|contain|containing|contains|use|using|mention|mentioning|has|have|feature|"
-                      r"say|saying|said|with|write)\s+(?:the\s+|these\s+|any\s+of\s+the\s+|any\s+)?(?:following\s+)?"
-                      r"(?:key\s*words?|words?|terms?|phrases?)\s*:?\s*|\b(?:include|mention|mentioning|contain|say)\s+(?=[\"“'‘])|"
+                      r"say|saying|said|write)\s+(?:the\s+|these\s+|any\s+of\s+the\s+|any\s+)?(?:following\s+)?"
+                      r"(?:key\s*words?|words?|terms?|phrases?|items?)\s*:?\s*|\bwith\s+(?:these|the\s+following)\s+(?:key\s*words?|words?|terms?)\s*:?\s*|"
+                      r"\b(?:include|mention|mentioning|contain|say|use)\s+(?:the\s+)?(?:line|phrase|sentence|word|term|name)?\s*(?=[\"“'‘])|"
                       r"(?:包含|包括|含有|提到|用到|使用|出现|说)(?:以下|这些)?(?:关键词|关键字|词语|单词|词)?\s*[:：]?\s*", I)
 _AVOID = re.compile(r"\b(?:without|avoid|refrain\s+from)\s+(?:using|mentioning|saying|including|the\s+use\s+of)?\s*(?:the\s+|any\s+)?"
                     r"(?:following\s+)?(?:key\s*words?|words?|terms?)?\s*:?\s*(?=[\"“'‘\w])", I)
@@ -45,10 +46,15 @@ def _items(segment: str) -> list[str]:
 
 
 def _clause(text: str, start: int) -> str:
-    """From ``start`` to the end of the sentence (quotes kept whole)."""
+    """From ``start`` to the end of the sentence; a full stop inside quotes does not end it."""
     rest = text[start:start + 300]
-    cut = re.search(r"(?<![A-Z])[.;!?\n。；！？](?=\s|$)(?![^\"“”]*[”\"])", rest)
-    return rest[: cut.start()] if cut else rest
+    inside = False
+    for i, ch in enumerate(rest):
+        if ch in "\"“”「」":
+            inside = not inside if ch == '"' else ch in "“「"
+        elif not inside and (ch in ";!?\n。；！？" or ch == "." and (i + 1 == len(rest) or rest[i + 1].isspace())):
+            return rest[:i]
+    return rest
 
 
 def keywords(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -130,7 +136,7 @@ def end_phrase(text: str) -> str | None:
     return m[1].strip() if m else None
 
 
-_QUOTES = re.compile(r"(?:wrap|put|enclose|surround|place)\w*\s+(?:[\w']+\s+){0,5}?(?:in|with|inside|within|between|around)?\s*(?:\w+\s+){0,2}?"
+_QUOTES = re.compile(r"double\s+quot\w*(?:\s+marks?)?\s+(?:\w+\s+){0,4}?(?:around|wrap\w*|enclos\w*|surround\w*)\s+(?:\w+\s+){0,3}(?:response|answer|output|reply)|(?:wrap|put|enclose|surround|place)\w*\s+(?:[\w']+\s+){0,5}?(?:in|with|inside|within|between|around)?\s*(?:\w+\s+){0,2}?"
                      r"double\s+quot|double\s+quot\w*(?:\s+marks?)?\s+(?:around|on)\s+(?:\w+\s+){0,3}(?:response|answer|output|reply)|"
                      r"(?:用|以)双引号(?:把|将)?(?:整个|全部|整篇)?|双引号(?:把|将)?(?:整个|全部)(?:回答|回复)?(?:括|包)", I)
 
@@ -139,8 +145,8 @@ def wants_quotes(text: str) -> bool:
     return bool(_QUOTES.search(text))
 
 
-_REPEAT = re.compile(r"\brepeat\s+(?:the\s+|this\s+|my\s+|your\s+)?(?:exact\s+|following\s+|whole\s+|entire\s+)?(request|sentence|question|prompt|"
-                     r"first\s+line|instruction|text|query)s?(?:\s+(above|below))?|\brepeat\s+" + QUOTED + r"|"
+_REPEAT = re.compile(r"\brepl?eat\s+(?:the\s+|this\s+|my\s+|your\s+|all\s+(?:the\s+)?)?(?:(?:exact|following|whole|entire|original|full)[\s,]+)*"
+                     r"(request|sentence|question|prompt|first\s+line|instruction|text|query)s?(?:\s+(above|below))?|\brepeat\s+" + QUOTED + r"|"
                      r"(?:逐字|原样|一字不差地?|原封不动地?)\s*(?:重复|复述)|先(?:逐字)?重复", I)
 
 
@@ -153,8 +159,10 @@ def repeat_target(user_text: str) -> str | None:
         return m[3].strip()
     if m[1] and m[1].lower().startswith("first"):
         return user_text.strip().splitlines()[0].strip()
-    line_start = user_text.rfind("\n", 0, m.start()) + 1
-    cut = re.search(r"\n", user_text[m.end():])
+    # The instruction's paragraph (up to a blank line), or its line when there is no blank line.
+    para_start = user_text.rfind("\n\n", 0, m.start())
+    line_start = para_start + 2 if para_start >= 0 else user_text.rfind("\n", 0, m.start()) + 1
+    cut = re.search(r"\n\s*\n", user_text[m.end():]) or re.search(r"\n", user_text[m.end():])
     line_end = m.end() + cut.start() if cut else len(user_text)
     before, after = user_text[:line_start].strip(), user_text[line_end:].strip()
     if m[2] and m[2].lower() == "below" or (not before and after):
@@ -198,7 +206,8 @@ def language(text: str) -> tuple[str, str] | None:
     return (LANGUAGES[name], name.capitalize()) if name else None
 
 
-_OPTIONS = re.compile(r"(?:choose|pick|select|answer|respond|reply)\b.{0,40}?(?:from|with|using|one\s+of)|one\s+of\s+the\s+following|options?\s*:", I)
+_OPTIONS = re.compile(r"(?:choose|pick|select)\b.{0,30}?(?:from|one\s+of)|(?:answer|respond|reply)\s+(?:only\s+)?with\s+(?:exactly\s+)?one\s+of|"
+                      r"one\s+of\s+the\s+following|following\s+options|(?:从|在)(?:以下|下列)[^。\n]{0,8}中选", I)
 
 
 def options(text: str) -> tuple[str, ...]:
@@ -206,7 +215,10 @@ def options(text: str) -> tuple[str, ...]:
     m = _OPTIONS.search(text)
     if not m:
         return ()
-    found = [q.strip() for q in _QUOTED.findall(text[m.end():m.end() + 300]) if len(q.split()) >= 2]
+    segment = text[m.end():m.end() + 300]
+    found = [q.strip() for q in re.findall(r"[\"“”'‘]([^\"“”'‘’\n]{3,80}?)[\"“”'’]", segment) if len(q.split()) >= 2]
+    if len(found) < 2:  # one option per line
+        found = [ln.strip(" -*•\t") for ln in segment.splitlines()[1:] if 2 <= len(ln.split()) <= 10]
     return tuple(found) if len(found) >= 2 else ()
 
 

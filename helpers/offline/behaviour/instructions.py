@@ -32,13 +32,14 @@ AFTER = r"(\s*\+|\s+or\s+(?:more|less|fewer|above|greater|under)|\s*(?:以上|�
 
 # --- counted units ------------------------------------------------------------------------
 
-_RANGE = {unit: re.compile(NUM + r"\s*(?:to|-|–|~|至|到)\s*" + NUM + r"\s*" + pattern, I) for unit, pattern in (
+_RANGE = {unit: re.compile(NUM + r"\s*(?:to|-|–|~|至|到)\s*" + NUM + r"\s*" + pattern + "|" + pattern.replace("(?:", "(?:", 1)
+                           + r".{0,40}?(?:range\s+of|between)\s+" + NUM + r"\s*(?:to|and|-|–)\s*" + NUM, I) for unit, pattern in (
     ("words", r"(?:words?\b|个?(?:单词|词))"), ("sentences", r"(?:sentences?\b|个?句)"), ("chars", r"(?:个?(?:汉字|字符|字)(?!母)|characters?\b)"))}
 _COUNT = {unit: re.compile(REL + NUM + AFTER + r"[\s-]*" + pattern + AFTER, I) for unit, pattern in (
     ("words", r"(?:(?:short\s+|long\s+|different\s+)?words?\b|个?(?:单词|词)(?!语))"),
     ("sentences", r"(?:(?:short\s+|long\s+|full\s+|complete\s+)?sentences?\b|个?句(?:话|子)?)"),
     ("chars", r"(?:个?(?:汉字|字符|字)(?!母)|characters?\b)"))}
-_EACH = re.compile(r"(?:each|every|per|a|one)\s+(?:\w+\s+){0,2}$|每(?:个|一|句|段|行)?\S{0,3}$", I)
+_EACH = re.compile(r"(?:each|every|per)\s+(?:\w+\s+){0,4}$|\b(?:a|one)\s+(?:\w+\s+){0,1}$|每(?:个|一|句|段|行)?\S{0,3}$", I)
 _ITEMS = re.compile(NUM + r"\s+(?:\w+\s+){0,2}?(?:items|points|ideas|tips|reasons|ways|examples|things|steps|names|facts|"
                     r"questions|benefits|suggestions|options|features|words|places|books|songs|jokes|rules)\b|"
                     r"(?:列出|给出|写出|列举)\s*" + NUM + r"\s*(?:个|条|点|项|种)", I)
@@ -46,8 +47,10 @@ _ITEMS = re.compile(NUM + r"\s+(?:\w+\s+){0,2}?(?:items|points|ideas|tips|reason
 
 def _counted(text: str, unit: str) -> Span | None:
     found = _RANGE[unit].search(text)
-    if found and number(found[1]) is not None and number(found[2]) is not None:
-        return Span(number(found[1]), number(found[2]))
+    if found:
+        low, high = (found[1], found[2]) if found[1] else (found[3], found[4])
+        if number(low) is not None and number(high) is not None:
+            return Span(number(low), number(high))
     for match in _COUNT[unit].finditer(text):
         count = number(match[2])
         if count is None or _EACH.search(text[max(0, match.start() - 30):match.start()] + (match[1] or "")):
@@ -80,13 +83,14 @@ _PARAGRAPHS = re.compile(REL + NUM + r"[\s-]+(?:\w+\s+)?paragraphs?\b|(?:分(?:�
 _DIVIDER = re.compile(r"\*\*\*|markdown\s+divider", I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
-_FIRST_WORD = re.compile(r"(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+paragraph"
+_FIRST_WORD = re.compile(r"(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))\s+paragraph"
                          r"|paragraph\s+(\d+))\s+(?:\w+\s+){0,3}?(?:start|begin)s?\s+with\s+(?:the\s+)?(?:word\s+)?" + words.Q_OR_WORD
                          + r"|(?:start|begin)\s+the\s+(first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+paragraph\s+with\s+"
                          r"(?:the\s+)?(?:word\s+)?" + words.Q_OR_WORD + r"|第\s*" + NUM + r"\s*段\S{0,4}以\s*" + Q + r"\s*开头", I)
-_SECTION_LABEL = re.compile(r"[\"“'‘]?\b(SECTION|Section|section|PARAGRAPH|Paragraph|PART|Part|CHAPTER|Chapter|DAY|Day|STEP|Step|"
-                            r"ACT|Act|SCENE|Scene|VERSE|Verse|STANZA|Stanza)\s+(?:X|N|#|\{[^}]{0,4}\}|\[[^\]]{0,4}\])(?![a-z])|第\s*X\s*部分")
-_SECTIONS = re.compile(REL + NUM + r"\s+(?:\w+\s+)?(?:sections?|parts?|chapters?|days?|steps?|acts?|scenes?|verses?|stanzas?)\b|"
+_SECTION_LABEL = re.compile(r"\b(SECTION|Section|section|PARAGRAPH|Paragraph|PART|Part|CHAPTER|Chapter|DAY|Day|"
+                            r"ACT|Act|SCENE|Scene|VERSE|Verse|STANZA|Stanza)\s+(?:X|N|#|1|\{[^}]{0,4}\}|\[[^\]]{0,4}\])(?![\w])|"
+                            r"\b(?:mark|label|start|begin)\w*\s+(?:[\w-]+\s+){0,7}?with\s+[\"“'‘]?([A-Z][A-Za-z]+)\s+(?:X|N|1)\b|第\s*X\s*部分")
+_SECTIONS = re.compile(REL + NUM + r"\s+(?:\w+\s+)?(?:sections?|parts?|chapters?|acts?|scenes?|verses?|stanzas?)\b|"
                        r"(?:分(?:成|为)?)?\s*" + NUM + r"\s*个?(?:部分|章节|小节)", I)
 _TITLE = re.compile(r"<<|double\s+angular\s+brackets|《》|双尖括号", I)
 _HIGHLIGHT = re.compile(r"highlight|italici[sz]e|italic|高亮|突出显示|强调|标出|加粗", I)
@@ -113,7 +117,7 @@ def _structure(text: str) -> list[Constraint]:
     found: list[Constraint] = []
     if _JSON.search(text):
         found.append(Json(bool(_FENCE.search(text))))
-    labels = _SECTION_LABEL.findall(text)
+    labels = [a or b or "第X部分" for a, b in _SECTION_LABEL.findall(text)]
     sections = _SECTIONS.search(text)
     paragraphs = _PARAGRAPHS.search(text)
     if labels:
@@ -123,7 +127,7 @@ def _structure(text: str) -> list[Constraint]:
         label = "第{n}部分" if "第" in labels[0] else labels[0] + " {n}"
         divided = "***" if _DIVIDER.search(text) else ""
         found.append(Sections(max(count or 2, 1), label, divided))
-    elif sections and _DIVIDER.search(text):
+    elif sections and _DIVIDER.search(text) and not paragraphs:
         found.append(Paragraphs(number(sections[2] or sections[3]) or 2, "***"))
     if paragraphs and not labels:
         count = number(paragraphs[2] or paragraphs[3] or paragraphs[4] or "") or 2
@@ -131,6 +135,7 @@ def _structure(text: str) -> list[Constraint]:
         for m in _FIRST_WORD.finditer(text):
             where = m[1] or m[2] or m[4] or m[6] or ""
             index = _ORDINALS.get(where.lower()) or (int(re.sub(r"\D", "", where)) if re.search(r"\d", where) else number(where))
+            index = count if where.lower() in ("last", "final") else index
             word = m[3] or m[5] or m[7]
             if index and word:
                 firsts.append((index, word.split()[0].lower()))
@@ -170,6 +175,7 @@ _LOWER = re.compile(r"lower\s*-?\s*case|lowercased|no\s+capital\s+letters|withou
                     r"not\s+(?:contain|use|include|have)\s+any\s+capital|no\s+capitali[sz]ations?|全部?(?:用)?小写|只用小写|全小写", I)
 _UPPER = re.compile(r"all\s+capital\s+letters|all\s+caps\b|all\s+upper\s*-?case|(?:only|entirely)\s+(?:use\s+|in\s+)?capital\s+letters|"
                     r"capital\s+letters\s+only|in\s+capital\s+letters|upper\s*-?case\s+letters|no\s+lower\s*-?case\s+letters|"
+                    r"capitali[sz]e\s+(?:all|every|each)\s+(?:of\s+)?(?:your\s+|the\s+)?(?:words?|letters?)|letters.{0,40}?(?:should|must)\s+be\s+capitali[sz]ed|"
                     r"全部?(?:用)?大写|只用大写|全大写", I)
 _CAPITAL_WORDS = re.compile(r"(?:words?|单词)\b.{0,40}?(?:capital|caps|upper\s*-?case|大写)|(?:capital|caps|大写).{0,30}?(?:words?|单词)", I)
 _TIMES = re.compile(REL + r"(?:(?:出现|提到|使用|用到|用)\s*)?" + NUM + AFTER + r"\s*(?:times?|次)|(only\s+)?(once|twice|thrice)\b", I)
@@ -189,18 +195,36 @@ def _times(fragment: str) -> Span | None:
     return None if value is None else span_for(match[1] or "", value, match[3] or "")
 
 
+def _capital_span(sentences: list[str]) -> Span | None:
+    """How many all-capital words the sentences about them allow ("less than 4", "at least 10 times")."""
+    for sentence in sentences:
+        span = _times(sentence)
+        ranged = re.search(NUM + r"\s*(?:to|-|–|and)\s*" + NUM, sentence, I)
+        if span is None and ranged and number(ranged[1]) is not None and number(ranged[2]) is not None:
+            span = Span(number(ranged[1]), number(ranged[2]))
+        if span is None:
+            counted = re.search(REL + NUM, sentence[_CAPITAL_WORDS.search(sentence).start():], I)
+            value = number(counted[2]) if counted and counted[1] else None
+            span = span_for(counted[1], value) if value is not None else None
+        if span is not None:
+            # Asked to limit them, a real model still uses a few: at least one when one is allowed.
+            return Span(1, span.high) if span.low == 0 and span.high else span
+    return None
+
+
 def _case(text: str) -> list[Constraint]:
     found: list[Constraint] = []
-    capital = [s for s in _SENTENCES.findall(text) if _CAPITAL_WORDS.search(s) and _times(s)]
-    if capital:
-        found.append(CapitalWords(_times(capital[0])))
+    about_capitals = [s for s in _SENTENCES.findall(text) if _CAPITAL_WORDS.search(s)]
+    span = _capital_span(about_capitals)
     rest = text
-    for sentence in capital:
-        rest = rest.replace(sentence, " ")
-    if _LOWER.search(rest):
-        found.append(Case("lower"))
-    elif _UPPER.search(rest):
+    if span is not None:
+        found.append(CapitalWords(span))
+        for sentence in about_capitals:
+            rest = rest.replace(sentence, " ")
+    if _UPPER.search(rest):  # first: "all capital letters, no lowercase letters" names lowercase too
         found.append(Case("upper"))
+    elif _LOWER.search(rest):
+        found.append(Case("lower"))
     return found
 
 

@@ -48,8 +48,12 @@ class Topic:
         return self.words[i % len(self.words)] if self.words else self.subject
 
 
+_EN_QUOTED = re.compile(r"[\"“]([A-Z][\w]*(?: [A-Z][\w]*){0,3})[\"”]")
+
+
 def _en(text: str) -> Topic:
     lowered = text.lower()
+    names = [q for q in _EN_QUOTED.findall(text) if q.lower() not in _STOP]  # quoted names ("Brilliant Le Hou")
     kind = next((k for k in _KINDS if re.search(rf"\b{k}s?\b", lowered)), "")
     words = [w for w in _EN_WORD.findall(text) if w.lower() not in _STOP and not w.isdigit() and len(w) > 2]
     subject = ""
@@ -58,7 +62,7 @@ def _en(text: str) -> Topic:
         if picked:
             subject = " ".join(picked[:3])
             break
-    unique = tuple(dict.fromkeys(w for w in words if w.lower() != kind))[:8]
+    unique = tuple(dict.fromkeys([*names, *(w for w in words if w.lower() != kind)]))[:8]
     if not subject:
         subject = " ".join(unique[:2]) or "your request"
     return Topic(subject, kind or "answer", unique or tuple(subject.split()))

@@ -82,7 +82,8 @@ def json_value(ctx: Ctx, text: str) -> object:
         jsonwords = None
     if jsonwords is not None and hasattr(jsonwords, "value_for"):
         return jsonwords.value_for(text)
-    answer = " ".join(filler.sentence(ctx.lang, NATURAL[ctx.lang], ctx.topic, ctx.variant + i, ctx.avoid) for i in range(2))
+    sentences = [filler.sentence(ctx.lang, NATURAL[ctx.lang], ctx.topic, ctx.variant + i, ctx.avoid) for i in range(2)]
+    answer = ("" if ctx.lang == "zh" else " ").join(sentences + _specials(ctx))
     if ctx.found.first(NoCommas):  # one member: a JSON object with two needs a comma between them
         return {"answer": answer}
     return {"topic": ctx.topic.subject, "answer": answer}
@@ -181,7 +182,8 @@ def _body(ctx: Ctx, prose: list[int], lengths: list[int], variant: int, specials
             sentences += specials
         if u + 1 in firsts:
             word = firsts[u + 1]
-            sentences = [f"{word.capitalize()}: {sentences[0][0].lower() + sentences[0][1:]}" if sentences else word.capitalize()] + sentences[1:]
+            # The word as a sentence of its own: "Realising." (a colon would stay part of the first word)
+            sentences = [word.capitalize() + ("。" if zh else "."), *sentences]
         text = join.join(sentences)
         if listed and u == 0:
             marker = listed.marker if isinstance(listed, Bullets) else None
@@ -216,7 +218,7 @@ def _render(ctx: Ctx, prose: list[int], lengths: list[int]) -> str:
     if repeat:
         pieces += [Piece(repeat.text, True), Piece(line)]
     start = found.first(Start)
-    if start:
+    if start and not (repeat and repeat.text.lower().startswith(start.phrase.lower())):
         pieces += [Piece(start.phrase, True), Piece(" " if lang == "en" else "")]
     one_of = found.first(OneOf)
     if one_of:
@@ -277,7 +279,10 @@ def _fit(ctx: Ctx, prose: list[int]) -> str:
         fillers = _slots(ctx, prose)
         sentence_span = spans.get("sentences")
         if sentence_span and not sentence_span.allows(got["sentences"]):
-            want = sentence_span.target(got["sentences"]) - got["sentences"]
+            goal = sentence_span.target(got["sentences"])
+            if sentence_span.high is None:
+                goal += 1  # one spare above "at least": sentence splitters differ at the edges
+            want = goal - got["sentences"]
             prose = _resize(prose, want, minimum)
         else:
             word_span = spans.get("words") or (Span(spans["chars"].low // 6, spans["chars"].high // 6 if spans["chars"].high else None) if "chars" in spans else None)
@@ -292,9 +297,9 @@ def _fit(ctx: Ctx, prose: list[int]) -> str:
             if per > 1.6 * natural and (not sentence_span or sentence_span.allows(got["sentences"] + 1)):
                 room = (sentence_span.high - got["sentences"]) if sentence_span and sentence_span.high is not None else 10 ** 6
                 prose = _resize(prose, min(-(-goal // natural) - fillers, room, 400), minimum)
-            elif per < 3 and fillers > 1 and (not sentence_span or sentence_span.allows(got["sentences"] - 1)):
+            elif per < natural / 2 and fillers > 1 and (not sentence_span or sentence_span.allows(got["sentences"] - 1)):
                 floor_room = got["sentences"] - sentence_span.low if sentence_span else fillers
-                prose = _resize(prose, -min(fillers - max(goal // 3, 1), floor_room), minimum)
+                prose = _resize(prose, -min(fillers - max(-(-goal // natural), 1), floor_room), minimum)
             fillers = _slots(ctx, prose)
             lengths = _spread(goal, fillers)
         lengths = (lengths + [natural] * _slots(ctx, prose))[: _slots(ctx, prose)]
