@@ -30,10 +30,11 @@ _KINDS = ("poem", "essay", "story", "email", "letter", "song", "rap", "haiku", "
           "proposal", "report", "guide", "itinerary", "description", "outline", "rubric", "template", "critique", "lyrics")
 _ABOUT = re.compile(r"\b(?:about|on|regarding|of|for|called|named|explaining)\s+(?:the\s+|a\s+|an\s+|my\s+|your\s+|how\s+|why\s+|what\s+)?"
                     r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,3})", re.I)
-_ZH_ABOUT = re.compile(r"(?:关于|介绍一下|介绍|讲讲|谈谈|解释一下|解释|描述一下|描述|说说|总结一下|总结|以)\s*[“\"「]?([^，。！？、“”\"「」\s的]{1,12})")
+_ZH_ABOUT = re.compile(r"(?:关于|介绍|讲讲|谈谈|解释|描述|说说|总结|说明|以)(?:一下)?\s*(?:什么是|什么叫|何为|如何|怎样|怎么|为什么|为何)?\s*"
+                       r"[“\"「]?([^，。！？、“”\"「」的]{1,14}?)\s*(?=[，。！？、”\"」的]|是什么|$)")
 _ZH_KIND = re.compile(r"写(?:一|两|三|几)?(?:篇|首|封|段|个|份|则|条)?(?:关于[^，。]{0,12}的)?([^，。！？、\s]{1,4}?)(?=[，。！？、\s]|$)")
 _ZH_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,16})[”\"」』]")
-_ZH_FILLER = re.compile(r"^(?:请|帮我|麻烦|给我|你|能不能|可以|用|以)+|(?:一下|一篇|一首|一封|一段|一个)$")
+_ZH_FILLER = re.compile(r"^(?:请|帮我|麻烦|给我|你|能不能|可以|用|以|什么是|什么叫)+|(?:一下|一篇|一首|一封|一段|一个|是什么)$")
 
 
 @dataclass(frozen=True)

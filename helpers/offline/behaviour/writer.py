@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from . import filler, instructions, topic as topics
+from . import filler, instructions, jsonout, topic as topics
 from .constraints import (
     Bullets, Forbidden, Highlights, Instructions, Json, Keywords, Language, Length, LetterCount, NoCommas, Numbered, OneOf,
     Paragraphs, Placeholders, Postscript, Quoted, Repeat, Sections, Span, Start, End, Title, TwoAnswers, WordCount,
@@ -28,6 +28,7 @@ VARIANTS = 997
 
 @dataclass
 class Ctx:
+    prompt: Prompt | None
     lang: str
     topic: topics.Topic
     found: Instructions
@@ -53,11 +54,11 @@ def answer(prompt: Prompt, variant: int = 0) -> tuple[str, str] | None:
     found = instructions.parse("\n".join([*steering, user]), user)
     if not found:
         return None
-    reply = compose(found, prompt.language, variant, prompt.verbosity)
+    reply = compose(found, prompt.language, variant, prompt.verbosity, prompt)
     return reply, "text" if reply.startswith(filler.MARKERS) else found.marker
 
 
-def compose(found: Instructions, lang: str, variant: int = 0, verbosity: str = "medium") -> str:
+def compose(found: Instructions, lang: str, variant: int = 0, verbosity: str = "medium", prompt: Prompt | None = None) -> str:
     """The reply to a prompt whose instructions are ``found`` (``lang``: the prompt's language)."""
     asked = found.first(Language)
     if asked is not None:
@@ -66,7 +67,7 @@ def compose(found: Instructions, lang: str, variant: int = 0, verbosity: str = "
         lang = asked.code
     avoid = Avoid(tuple(w for f in found.get(Forbidden) for w in f.words),
                   tuple(c.letter for c in found.get(LetterCount) if c.span.high is not None and c.span.high <= 2))
-    ctx = Ctx(lang, topics.of(found.topic_text, lang), found, variant, avoid, found.marker == "text")
+    ctx = Ctx(prompt, lang, topics.of(found.topic_text, lang), found, variant, avoid, found.marker == "text")
     if found.first(Json):
         return _json_reply(ctx)
     return _fit(ctx, _prose_counts(ctx, verbosity))
@@ -74,14 +75,11 @@ def compose(found: Instructions, lang: str, variant: int = 0, verbosity: str = "
 
 # --- JSON ---------------------------------------------------------------------------------
 
-def json_value(ctx: Ctx, text: str) -> object:
-    """The JSON the reply holds. The seam for key filling: ``jsonwords.value_for`` when it exists."""
-    try:
-        from . import jsonwords  # type: ignore[attr-defined]
-    except ImportError:
-        jsonwords = None
-    if jsonwords is not None and hasattr(jsonwords, "value_for"):
-        return jsonwords.value_for(text)
+def json_value(ctx: Ctx) -> object:
+    """The JSON the reply holds: the keys the prompt asks for (a schema, an example, keys named in
+    prose: ``jsonout.json_object``), else a generic object about the topic."""
+    if ctx.prompt is not None and jsonout.requested_schema(ctx.prompt) is not None:
+        return jsonout.json_object(ctx.prompt)
     sentences = [filler.sentence(ctx.lang, NATURAL[ctx.lang], ctx.topic, ctx.variant + i, ctx.avoid) for i in range(2)]
     answer = ("" if ctx.lang == "zh" else " ").join(sentences + _specials(ctx))
     if ctx.found.first(NoCommas):  # one member: a JSON object with two needs a comma between them
@@ -90,7 +88,7 @@ def json_value(ctx: Ctx, text: str) -> object:
 
 
 def _json_reply(ctx: Ctx) -> str:
-    value = json_value(ctx, ctx.found.topic_text)
+    value = json_value(ctx)
     pieces = [Piece(json.dumps(value, ensure_ascii=False, indent=2))]
     body = apply(pieces, _json_rules(ctx.found), ctx.avoid)
     fenced = ctx.found.first(Json).fenced

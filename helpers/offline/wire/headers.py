@@ -52,6 +52,11 @@ class Draws:
         self._lock = threading.Lock()
         self._limit = limit
 
+    def clear(self) -> None:
+        """Forget every count: the next request starts its sequence again (a fresh process would)."""
+        with self._lock:
+            self._counts.clear()
+
     def next(self, key: str) -> int:
         with self._lock:
             if len(self._counts) >= self._limit and key not in self._counts:

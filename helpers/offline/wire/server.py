@@ -326,3 +326,10 @@ class Simulator(BackgroundServer):
     def environ(self) -> dict[str, str]:
         """The variables that point a process (a notebook kernel, a student) at this simulator."""
         return {"OPENAI_BASE_URL": self.base_url, "KIT_SIMULATOR_URL": self.base_url, "OPENAI_API_KEY": OFFLINE_KEY}
+
+    def restart_sampling(self) -> None:
+        """Start every request's sampling sequence again, as a new simulator process would.
+
+        The test harness calls it before each test and each notebook, so a notebook run from
+        the top gets the draws its stored outputs were made with, whatever ran before it."""
+        self._server.draws.clear()
