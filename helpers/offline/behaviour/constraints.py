@@ -254,8 +254,9 @@ def span_for(relation: str, count: int, after: str = "") -> Span:
         return Span(count)
     if after.startswith(("or less", "or fewer", "or under", "以内", "之内", "以下", "或更少")):
         return Span(0, count)
-    for pattern, make in ((_AT_LEAST, lambda n: Span(n)), (_MORE, lambda n: Span(n + 1)),
-                          (_AT_MOST, lambda n: Span(0, n)), (_LESS, lambda n: Span(0, max(n - 1, 0))),
+    # "at most" before "more": "no more than" and 不超过 hold "more than" and 超过
+    for pattern, make in ((_AT_LEAST, lambda n: Span(n)), (_AT_MOST, lambda n: Span(0, n)),
+                          (_MORE, lambda n: Span(n + 1)), (_LESS, lambda n: Span(0, max(n - 1, 0))),
                           (_EXACT, lambda n: Span(n, n))):
         if rel and pattern.search(rel):
             return make(count)

@@ -128,7 +128,27 @@ def zh_sentence(length: int, topic: Topic, variant: int, avoid: Avoid) -> str:
     return base + "。"
 
 
-def sentence(lang: str, length: int, topic: Topic, variant: int, avoid: Avoid) -> str:
+def natural_sentence(lang: str, topic: Topic, variant: int, avoid: Avoid) -> str | None:
+    """A sentence at its template's own length (no length asked for, so no padding), or None."""
+    if lang == "zh":
+        names = [w for w in topic.words if avoid.ok(w)]
+        options = [t.format(a=names[variant % len(names)]) for t in _ZH[variant % len(_ZH):] + _ZH[: variant % len(_ZH)]] if names else []
+        return next((s + "。" for s in options if avoid.ok_text(s)), None)
+    names = _topic_words(topic, avoid)
+    a, b = names[variant % len(names)], names[(variant + 1) % len(names)]
+    fill = {"a": a, "b": b if b != a else "more"}
+    options = [t.format(**fill) for t in _EN[variant % len(_EN):] + _EN[: variant % len(_EN)]]
+    text = next((s for s in options if avoid.ok_text(s)), None)
+    return text[0].upper() + text[1:] + "." if text else None
+
+
+def sentence(lang: str, length: int | None, topic: Topic, variant: int, avoid: Avoid) -> str:
+    """A sentence of exactly ``length`` words (zh: characters); ``None``: whatever length reads best."""
+    if length is None:
+        natural = natural_sentence(lang, topic, variant, avoid)
+        if natural is not None:
+            return natural
+        length = 18 if lang == "zh" else 10
     return zh_sentence(length, topic, variant, avoid) if lang == "zh" else en_sentence(length, topic, variant, avoid)
 
 

@@ -24,7 +24,11 @@ sections bullet bullets point points title highlight highlighted markdown format
 uppercase case comma commas quotation quotes double marks end start begin finish phrase exact exactly least less fewer most
 times time repeat request json placeholder placeholders square brackets postscript language english separate separated
 divider asterisk asterisks symbols make sure ensure keep wrap wrapped put add part parts total number style funny
+introduce summarize summarise discuss suggest translate answer say show tell talk
 """.split())
+#: Words a request uses for the one it asks, named so in the filler ("introduce yourself": itself).
+_SELF = {"yourself": "itself", "yourselves": "itself"}
+_ZH_SELF = {"你自己": "模型自己", "自己": "模型自己", "你": "模型自己"}
 _KINDS = ("poem", "essay", "story", "email", "letter", "song", "rap", "haiku", "limerick", "blog", "post", "article", "summary",
           "review", "pitch", "resume", "speech", "joke", "riddle", "ad", "advertisement", "tweet", "dialogue", "plan", "list",
           "proposal", "report", "guide", "itinerary", "description", "outline", "rubric", "template", "critique", "lyrics")
@@ -56,10 +60,10 @@ def _en(text: str) -> Topic:
     lowered = text.lower()
     names = [q for q in _EN_QUOTED.findall(text) if q.lower() not in _STOP]  # quoted names ("Brilliant Le Hou")
     kind = next((k for k in _KINDS if re.search(rf"\b{k}s?\b", lowered)), "")
-    words = [w for w in _EN_WORD.findall(text) if w.lower() not in _STOP and not w.isdigit() and len(w) > 2]
+    words = [_SELF.get(w.lower(), w) for w in _EN_WORD.findall(text) if w.lower() not in _STOP and not w.isdigit() and len(w) > 2]
     subject = ""
     for m in _ABOUT.finditer(text):
-        picked = [w for w in m[1].split() if w.lower() not in _STOP and re.fullmatch(r"[A-Za-z]+", w)]
+        picked = [_SELF.get(w.lower(), w) for w in m[1].split() if w.lower() not in _STOP and re.fullmatch(r"[A-Za-z]+", w)]
         if picked:
             subject = " ".join(picked[:3])
             break
@@ -78,6 +82,7 @@ def _zh(text: str) -> Topic:
     if not subject:
         first = re.split(r"[，。！？、\n]", text.strip())[0]
         subject = _ZH_FILLER.sub("", first)[:10] or "你的问题"
+    subject = _ZH_SELF.get(subject, subject)
     words = tuple(dict.fromkeys([subject, *quoted]))[:6]
     return Topic(subject, kind, words)
 

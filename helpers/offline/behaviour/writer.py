@@ -265,7 +265,8 @@ def _spread(total: int, slots: int) -> list[int]:
 
 def _fit(ctx: Ctx, prose: list[int]) -> str:
     spans = _spans(ctx)
-    natural = NATURAL[ctx.lang]
+    # Without a word or character limit each filler sentence keeps its own length (no padding).
+    natural = NATURAL[ctx.lang] if "words" in spans or "chars" in spans else None
     slots = _slots(ctx, prose)
     lengths = [natural] * slots
     text = _render(ctx, prose, lengths)
