@@ -123,7 +123,8 @@ _END_BARE = re.compile(r"\b(?:end|finish)\s+(?:\w+\s+){0,4}?with\s+(?:this\s+|th
 
 def start_phrase(text: str) -> str | None:
     for m in _START.finditer(text):
-        if not re.search(r"paragraph|段", text[max(0, m.start() - 40):m.start()], I):
+        # "start each section with", "每部分以…开头": a label for every part, not the reply's start
+        if not re.search(r"paragraph|段|\beach\b|\bevery\b|每", text[max(0, m.start() - 40):m.start()], I):
             return next(g for g in m.groups() if g).strip()
     return None
 
@@ -159,6 +160,11 @@ def repeat_target(user_text: str) -> str | None:
         return m[3].strip()
     if m[1] and m[1].lower().startswith("first"):
         return user_text.strip().splitlines()[0].strip()
+    # "..., then answer: <request>" / "……，再回答：<请求>": the request follows a colon on the same line
+    same_line = user_text[m.end():].split("\n", 1)[0]
+    named = re.search(r"(?:answer|respond|reply|request|question|prompt|task|回答|请求|问题|作答)\s*[:：]\s*(\S.*)$", same_line, I)
+    if named and not _QUOTED.search(same_line[: named.start()]):
+        return named[1].strip()
     # The instruction's paragraph (up to a blank line), or its line when there is no blank line.
     para_start = user_text.rfind("\n\n", 0, m.start())
     line_start = para_start + 2 if para_start >= 0 else user_text.rfind("\n", 0, m.start()) + 1
@@ -187,6 +193,8 @@ _ZH_LANGUAGES = {"英文": "english", "英语": "english", "中文": "chinese", 
                  "法语": "french", "法文": "french", "韩语": "korean", "韩文": "korean", "德语": "german", "德文": "german",
                  "西班牙语": "spanish", "俄语": "russian", "俄文": "russian", "意大利语": "italian", "葡萄牙语": "portuguese",
                  "阿拉伯语": "arabic", "越南语": "vietnamese", "泰语": "thai"}
+#: The Chinese name of a language, for notes to a Chinese prompt (the first listed above).
+ZH_NAMES = {english: chinese for chinese, english in reversed(list(_ZH_LANGUAGES.items()))}
 _NAMES = "|".join(LANGUAGES)
 _LANGUAGE = re.compile(r"\b(?:in|into|using|use|only|entirely|speak|write|respond|answer|reply)\s+(?:only\s+|entirely\s+|the\s+|fluent\s+|"
                        r"proper\s+|plain\s+|simple\s+)*(" + _NAMES + r")\b(?!\s+(?:style|peninsula|food|cuisine|history|culture|people|"
@@ -227,7 +235,7 @@ _CUE = re.compile(r"\b(?:words?|sentences?|paragraphs?|bullets?|sections?|titles
                   r"repeat|asterisks?|language|json|letters?|markdown|respond|response|answer|reply|format|wrap\w*|divider|"
                   r"separate\w*|appear\w*|times|avoid|refrain)\b|P\.\s?S|\*|<<|字|句|段|要点|标题|突出|高亮|占位|附言|小写|大写|开头|结尾|"
                   r"引号|关键词|包含|不要|避免|出现|逗号|重复|分隔|回答|格式", I)
-_SENTENCE = re.compile(r"[^.!?。！？\n，,；;]+[.!?。！？，,；;]*")
+_SENTENCE = re.compile(r"[^.!?。！？\n，,；;：]+[.!?。！？，,；;：]*")
 
 
 def topic_text(user_text: str) -> str:
@@ -239,5 +247,7 @@ def topic_text(user_text: str) -> str:
     sentences = [s.strip() for s in _SENTENCE.findall(user_text) if len(re.findall(r"[A-Za-z]{2,}|[\u4e00-\u9fff]", s)) >= 2]
     if not sentences:
         return user_text
-    kept = [sentences[0]] + [s for s in sentences[1:] if not _CUE.search(s)]
-    return " ".join(kept)
+    later = [s for s in sentences[1:] if not _CUE.search(s)]
+    if later and _CUE.search(sentences[0]) and re.search(r"[\u4e00-\u9fff]", user_text):
+        return " ".join(later)  # "用英文回答，全部小写：介绍巴黎。": the request follows its instructions
+    return " ".join([sentences[0], *later])

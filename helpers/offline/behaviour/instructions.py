@@ -34,11 +34,11 @@ AFTER = r"(\s*\+|\s+or\s+(?:more|less|fewer|above|greater|under)|\s*(?:以上|�
 
 _RANGE = {unit: re.compile(NUM + r"\s*(?:to|-|–|~|至|到)\s*" + NUM + r"\s*" + pattern + "|" + pattern.replace("(?:", "(?:", 1)
                            + r".{0,40}?(?:range\s+of|between)\s+" + NUM + r"\s*(?:to|and|-|–)\s*" + NUM, I) for unit, pattern in (
-    ("words", r"(?:words?\b|个?(?:单词|词))"), ("sentences", r"(?:sentences?\b|个?句)"), ("chars", r"(?:个?(?:汉字|字符|字)(?!母)|characters?\b)"))}
+    ("words", r"(?:words?\b|个?(?:单词|词))"), ("sentences", r"(?:sentences?\b|个?句)"), ("chars", r"(?:个?(?:汉字|字符|字)(?!母|不差|不改|不漏|一句|未改)|characters?\b)"))}
 _COUNT = {unit: re.compile(REL + NUM + AFTER + r"[\s-]*" + pattern + AFTER, I) for unit, pattern in (
     ("words", r"(?:(?:short\s+|long\s+|different\s+)?words?\b|个?(?:单词|词)(?!语))"),
     ("sentences", r"(?:(?:short\s+|long\s+|full\s+|complete\s+)?sentences?\b|个?句(?:话|子)?)"),
-    ("chars", r"(?:个?(?:汉字|字符|字)(?!母)|characters?\b)"))}
+    ("chars", r"(?:个?(?:汉字|字符|字)(?!母|不差|不改|不漏|一句|未改)|characters?\b)"))}
 _EACH = re.compile(r"(?:each|every|per)\s+(?:\w+\s+){0,4}$|\b(?:a|one)\s+(?:\w+\s+){0,1}$|每(?:个|一|句|段|行)?\S{0,3}$", I)
 _ITEMS = re.compile(NUM + r"\s+(?:\w+\s+){0,2}?(?:items|points|ideas|tips|reasons|ways|examples|things|steps|names|facts|"
                     r"questions|benefits|suggestions|options|features|words|places|books|songs|jokes|rules)\b|"
@@ -105,11 +105,20 @@ def _sentences_with(pattern: re.Pattern, text: str) -> list[str]:
 
 
 def _first_count(sentences: list[str], default: int) -> int:
+    """The count in ``sentences``: the first with a relation ("at least 3"), else the first bare one.
+
+    A Chinese numeral counts only before a measure word (一封信 holds 一, 至少 3 个 is the count)."""
     for sentence in sentences:
+        found = []
         for match in re.finditer(REL + NUM, sentence, I):
             value = number(match[2])
-            if value is not None and match[2].lower() not in ("a", "an", "no"):
-                return span_for(match[1] or "", value).target(value)
+            if value is None or match[2].lower() in ("a", "an", "no"):
+                continue
+            if re.fullmatch(r"[零一二两三四五六七八九十百千]+", match[2]) and not re.match(r"\s*(?:个|处|条|项|点)", sentence[match.end():]):
+                continue
+            found.append((not match[1], span_for(match[1] or "", value).target(value)))
+        if found:
+            return min(found, key=lambda f: f[0])[1]
     return default
 
 

@@ -24,7 +24,8 @@ sections bullet bullets point points title highlight highlighted markdown format
 uppercase case comma commas quotation quotes double marks end start begin finish phrase exact exactly least less fewer most
 times time repeat request json placeholder placeholders square brackets postscript language english separate separated
 divider asterisk asterisks symbols make sure ensure keep wrap wrapped put add part parts total number style funny
-introduce summarize summarise discuss suggest translate answer say show tell talk
+introduce summarize summarise discuss suggest translate answer say show tell talk inside angular numbered characters
+character different answers responses options option yes maybe
 """.split())
 #: Words a request uses for the one it asks, named so in the filler ("introduce yourself": itself).
 _SELF = {"yourself": "itself", "yourselves": "itself"}
@@ -38,6 +39,10 @@ _ZH_ABOUT = re.compile(r"(?:关于|介绍|讲讲|谈谈|解释|描述|说说|总
                        r"[“\"「]?([^，。！？、“”\"「」的]{1,14}?)\s*(?=[，。！？、”\"」的]|是什么|$)")
 _ZH_KIND = re.compile(r"写(?:一|两|三|几)?(?:篇|首|封|段|个|份|则|条)?(?:关于[^，。]{0,12}的)?([^，。！？、\s]{1,4}?)(?=[，。！？、\s]|$)")
 _ZH_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,16})[”\"」』]")
+#: Instruction words that open a Chinese request ("用编号列表列出 3 个", "给朋友写一张"): not its topic.
+_ZH_LEAD = (re.compile(r"^(?:(?:用|以)?(?:编号|项目符号|序号|无序)?列表)?\s*(?:列出|给出|写出|列举|举出)\s*[\d一二三四五六七八九十两几]*\s*(?:个|条|点|项|种)?"),
+            re.compile(r"^(?:用|以)(?:编号|项目符号|序号|无序)?列表"),
+            re.compile(r"^(?:给[^，。写]{1,6})?写(?:一|两|三|几)?(?:篇|首|封|段|个|份|则|条|张)?"))
 _ZH_FILLER = re.compile(r"^(?:请|帮我|麻烦|给我|你|能不能|可以|用|以|什么是|什么叫)+|(?:一下|一篇|一首|一封|一段|一个|是什么)$")
 
 
@@ -81,6 +86,9 @@ def _zh(text: str) -> Topic:
     subject = about[1] if about else (quoted[0] if quoted else "")
     if not subject:
         first = re.split(r"[，。！？、\n]", text.strip())[0]
+        first = _ZH_FILLER.sub("", first)
+        for lead in _ZH_LEAD:
+            first = lead.sub("", first, count=1).strip()
         subject = _ZH_FILLER.sub("", first)[:10] or "你的问题"
     subject = _ZH_SELF.get(subject, subject)
     words = tuple(dict.fromkeys([subject, *quoted]))[:6]
@@ -89,6 +97,12 @@ def _zh(text: str) -> Topic:
 
 def of(text: str, lang: str) -> Topic:
     """The topic of ``text`` (the request without its instruction sentences) in ``lang``."""
-    if lang == "zh" and re.search(r"[\u4e00-\u9fff]", text):
-        return _zh(text)
+    if re.search(r"[\u4e00-\u9fff]", text):
+        if lang == "zh":
+            return _zh(text)
+        english = _en(text)
+        if english.subject == "your request":  # a Chinese request answered in English: its Chinese words
+            chinese = _zh(text)
+            return Topic(chinese.subject, english.kind, chinese.words)
+        return english
     return _en(text)

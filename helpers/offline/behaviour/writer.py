@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from . import filler, instructions, jsonout, topic as topics
+from . import filler, instruction_text as words, instructions, jsonout, topic as topics
 from .constraints import (
     Bullets, Forbidden, Highlights, Instructions, Json, Keywords, Language, Length, LetterCount, NoCommas, Numbered, OneOf,
     Paragraphs, Placeholders, Postscript, Quoted, Repeat, Sections, Span, Start, End, Title, TwoAnswers, WordCount,
@@ -37,7 +37,11 @@ class Ctx:
     visible_marker: bool
 
 
-def unsupported_language(name: str) -> str:
+def unsupported_language(name: str, lang: str = "en") -> str:
+    """The plain note for a language the simulator cannot write, in the prompt's language."""
+    if lang == "zh":
+        local = words.ZH_NAMES.get(name.lower(), name)
+        return f"【离线模拟】模拟器不会写{local}；真实模型会在这里用{local}回答。"
     return f"[Offline simulation] The simulator cannot write {name}; a real model would answer in {name} here."
 
 
@@ -63,7 +67,7 @@ def compose(found: Instructions, lang: str, variant: int = 0, verbosity: str = "
     asked = found.first(Language)
     if asked is not None:
         if asked.code not in ("en", "zh"):
-            return unsupported_language(asked.name)
+            return unsupported_language(asked.name, lang)
         lang = asked.code
     avoid = Avoid(tuple(w for f in found.get(Forbidden) for w in f.words),
                   tuple(c.letter for c in found.get(LetterCount) if c.span.high is not None and c.span.high <= 2))
@@ -80,7 +84,7 @@ def json_value(ctx: Ctx) -> object:
     prose: ``jsonout.json_object``), else a generic object about the topic."""
     if ctx.prompt is not None and jsonout.requested_schema(ctx.prompt) is not None:
         return jsonout.json_object(ctx.prompt)
-    sentences = [filler.sentence(ctx.lang, NATURAL[ctx.lang], ctx.topic, ctx.variant + i, ctx.avoid) for i in range(2)]
+    sentences = [filler.sentence(ctx.lang, None, ctx.topic, ctx.variant + i, ctx.avoid) for i in range(2)]
     answer = ("" if ctx.lang == "zh" else " ").join(sentences + _specials(ctx))
     if ctx.found.first(NoCommas):  # one member: a JSON object with two needs a comma between them
         return {"answer": answer}
@@ -217,7 +221,7 @@ def _render(ctx: Ctx, prose: list[int], lengths: list[int]) -> str:
         pieces += [Piece(repeat.text, True), Piece(line)]
     start = found.first(Start)
     if start and not (repeat and repeat.text.lower().startswith(start.phrase.lower())):
-        pieces += [Piece(start.phrase, True), Piece(" " if lang == "en" else "")]
+        pieces += [Piece(start.phrase, True), Piece(" " if lang == "en" else "" if start.phrase[-1:] in "。！？，：；!?,.:;" else "，")]
     one_of = found.first(OneOf)
     if one_of:
         choice = next((o for o in one_of.options if "maybe" in o.lower() or "不确定" in o), one_of.options[0])
