@@ -57,6 +57,9 @@ def _clause(text: str, start: int) -> str:
     return rest
 
 
+_NOT_WORDS = frozenset(("comma", "commas", "capital", "capitals", "capitalization", "capitalisation", "letters", "punctuation"))
+
+
 def keywords(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(words to include, words to avoid) named in ``text``."""
     include: list[str] = []
@@ -71,6 +74,7 @@ def keywords(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         avoid.extend(_items(_clause(text, m.end())))
     for m in _AFTER_AVOID.finditer(text):
         avoid.extend(_items(m[1] or m[2]))
+    avoid = [w for w in avoid if w.lower() not in _NOT_WORDS]  # "without commas" is a punctuation rule
     avoid_set = {w.lower() for w in avoid}
     include = [w for w in include if w.lower() not in avoid_set]
     return tuple(dict.fromkeys(include)), tuple(dict.fromkeys(avoid))
@@ -176,7 +180,9 @@ def repeat_target(user_text: str) -> str | None:
     if not before:  # the instruction shares a line with the request: keep the sentences before it
         head = user_text[: m.start()]
         head = re.sub(r"(?:first|before\s+you\s+\w+\s+it|in\s+this\s+task|先|请先)[\s,，:]*$", "", head.strip(), flags=I).strip()
-        return head or None
+        # ... or the request after it: "..., then give your answer (notes) Write a blurb."
+        tail = re.search(r"\b(?:answer|respond|reply)\b[^\w(]*(?:\([^)]*\))?[\s.:]*([A-Z].*)$", re.sub(r"\s+", " ", same_line))
+        return head or (tail[1].strip() if tail else None)
     return before
 
 

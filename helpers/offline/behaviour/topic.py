@@ -101,8 +101,9 @@ def of(text: str, lang: str) -> Topic:
         if lang == "zh":
             return _zh(text)
         english = _en(text)
-        if english.subject == "your request":  # a Chinese request answered in English: its Chinese words
-            chinese = _zh(text)
-            return Topic(chinese.subject, english.kind, chinese.words)
+        if english.subject == "your request":
+            # A Chinese request answered in English ("用英文回答"): the simulator cannot translate
+            # its topic, and Chinese words would break "in English", so the filler names it so.
+            return Topic("your topic", english.kind, ("your topic",))
         return english
     return _en(text)

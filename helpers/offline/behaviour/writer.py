@@ -184,8 +184,13 @@ def _body(ctx: Ctx, prose: list[int], lengths: list[int], variant: int, specials
             sentences += specials
         if u + 1 in firsts:
             word = firsts[u + 1]
-            # The word as a sentence of its own: "Realising." (a colon would stay part of the first word)
-            sentences = [word.capitalize() + ("。" if zh else "."), *sentences]
+            if found.first(NoCommas) or zh or not sentences:
+                # The word as a sentence of its own: "Realising." (a colon would stay part of the first word)
+                sentences = [word.capitalize() + ("。" if zh else "."), *sentences]
+            else:  # "However, here the answer..." (the comma ends the word as a full stop would)
+                head = sentences[0].split(" ", 1)[0].strip("*")
+                keep = head in ctx.topic.words  # a name keeps its capital ("However, Paris ...")
+                sentences[0] = f"{word.capitalize()}, {sentences[0] if keep else sentences[0][:1].lower() + sentences[0][1:]}"
         text = join.join(sentences)
         if listed and u == 0:
             marker = listed.marker if isinstance(listed, Bullets) else None
