@@ -177,6 +177,16 @@ CASES = [
     Case("start-end-en", f'Describe Paris. Start your answer with "Bonjour" and finish your response with this exact phrase "{ENDING}".',
          lambda t: t.startswith("Bonjour") and t.endswith(ENDING), True),
     Case("start-end-zh", f"介绍巴黎，以“你好”开头，以“{ZH_ENDING}”结尾。", lambda t: t.startswith("你好") and t.endswith(ZH_ENDING), True),
+    Case("end-bare-en", "Write a note to my boss.\n\nFinish your entire response with this exact phrase: Hope you agree with me.",
+         lambda t: t.endswith("Hope you agree with me."), True),
+    Case("end-nothing-follows-en", 'Write a song about tea. Finish the song with:\n\nPeace!\n\nNo additional words should follow "Peace!"',
+         lambda t: t.endswith("Peace!") and words(t) > 5, True),
+    # a part count shown by an example with *** lines, words counted over "a 300+ word essay"
+    Case("parts-by-example-en", "Plan a trip to Rome. Follow the exact format below:\n\nPart 1\n[details]\n***\nPart 2\n[details]\n***\nPart 3\n[details]",
+         lambda t: len([p for p in re.split(r"\s?\*\*\*\s?", t) if p.strip()]) == 3, False),
+    Case("words-a-300-en", "Write a 300+ word essay about tea.", lambda t: words(t) >= 300, True),
+    Case("upper-not-a-single-word-en", "Describe tea. Use all capital letters: not a single word in your reply should contain lowercase letters.",
+         lambda t: t == t.upper() and words(t) > 5, True),
     # quotes
     Case("quotes-en", "Wrap your entire response with double quotation marks. Describe Paris.",
          lambda t: len(t) > 2 and t[0] == '"' and t[-1] == '"', True),

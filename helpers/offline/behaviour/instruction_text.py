@@ -118,11 +118,15 @@ _START = re.compile(r"\b(?:start|begin)s?\s+(?:your\s+|the\s+|my\s+|its\s+)?(?:e
                     r"poem|story|letter|email|post|text|message|biography|speech)?\s*(?:with|by)\s+(?:the\s+)?(?:exact\s+)?"
                     r"(?:word|phrase|sentence|words|line|letter)?s?\s*:?\s*" + QUOTED + r"|以\s*" + QUOTED + r"\s*(?:作为)?开头|"
                     r"开头(?:必须|要|应该|应)?(?:是|为|写)\s*" + QUOTED + r"|第一句(?:话)?(?:必须|要|应该)?(?:是|为)\s*" + QUOTED, I)
-_END = re.compile(r"\b(?:end|finish|conclude|close)s?\s+(?:\w+\s+){0,4}?with\s+(?:the\s+|this\s+|a\s+)?(?:exact\s+)?(?:phrase|sentence|words?|"
+_END = re.compile(r"\b(?:end|finish|conclude|close)s?\s+(?:\w+\s+){0,4}?with\s+(?:the\s+|this\s+|a\s+)?(?:exact(?:ly)?\s+)?(?:phrase|sentence|words?|"
                   r"question|line)?\s*(?:of\s+)?:?\s*" + QUOTED + r"|(?:very\s+)?last\s+(?:sentence|line|words?)\s+(?:of\s+(?:your|the)\s+\w+\s+)?"
-                  r"(?:should|must)\s+be\s*:?\s*" + QUOTED + r"|以\s*" + QUOTED + r"\s*(?:作为)?(?:结尾|结束|收尾)|"
+                  r"(?:should|must)\s+be\s*:?\s*" + QUOTED + r"|\bend\s+of\s+(?:your\s+)?(?:entire\s+|whole\s+)?(?:response|answer|reply)\s+"
+                  r"(?:should|must)\s+(?:read|be)\s*(?:exactly\s+)?(?:like\s*)?:?\s*" + QUOTED + r"|"
+                  r"\bno\s+(?:other|additional|more|further)\s+words?\s+should\s+follow\s+(?:the\s+phrase\s+)?" + QUOTED + r"|以\s*" + QUOTED + r"\s*(?:作为)?(?:结尾|结束|收尾)|"
                   r"(?:结尾|最后一句(?:话)?)(?:必须|要|应该|应)?(?:是|为|写)\s*" + QUOTED, I)
-_END_BARE = re.compile(r"\b(?:end|finish)\s+(?:\w+\s+){0,4}?with\s+(?:this\s+|the\s+)?exact\s+phrase\s*:?\s*([^\n\"“]{2,120}?)\s*\.?\s*(?=No other|$|\n)", I)
+_END_BARE = re.compile(r"(?:\b(?:end|finish)\s+(?:\w+\s+){0,4}?with\s*(?:this\s+|the\s+)?(?:exact\s+phrase\s*:?|(?:exact\s+)?(?:phrase|question|sentence|words)?\s*:)"
+                       r"|\bend\s+of\s+(?:your\s+)?(?:entire\s+|whole\s+)?(?:response|answer|reply)\s+(?:should|must)\s+(?:read|be)\s*(?:exactly\s+)?(?:like\s*)?:)"
+                       r"\s*([^\n\"“]{2,120}?[.!?]?)\s*(?=No other|$|\n)", I)
 
 
 def start_phrase(text: str) -> str | None:

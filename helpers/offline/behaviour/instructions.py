@@ -39,7 +39,13 @@ _COUNT = {unit: re.compile(REL + NUM + AFTER + r"[\s-]*" + pattern + AFTER, I) f
     ("words", r"(?:(?:short\s+|long\s+|different\s+)?words?\b|个?(?:单词|词)(?!语))"),
     ("sentences", r"(?:(?:short\s+|long\s+|full\s+|complete\s+)?sentences?\b|个?句(?:话|子)?)"),
     ("chars", r"(?:个?(?:汉字|字符|字)(?!母|不差|不改|不漏|一句|未改)|characters?\b)"))}
-_EACH = re.compile(r"(?:each|every|per)\s+(?:\w+\s+){0,4}$|\b(?:a|one)\s+(?:\w+\s+){0,1}$|每(?:个|一|句|段|行)?\S{0,3}$", I)
+_EACH = re.compile(r"(?:each|every|per)\s+(?:\w+\s+){0,4}$|每(?:个|一|句|段|行)?\S{0,3}$", I)
+#: "a 5-word title": the count of one part, unlike "a 300+ word essay" (the whole reply).
+_ONE = re.compile(r"\b(?:a|one)\s+(?:\w+\s+){0,1}$", I)
+_PART = re.compile(r"[\s-]*(?:long\s+|short\s+)?(?:sentence|line|title|heading|headline|phrase|name|slogan|tagline|paragraph|bullet|item)s?\b", I)
+_NOT = re.compile(r"\b(?:not|never|no)\s+(?:a\s+|an\s+|one\s+)?$", I)
+#: "the total number of words ... should be 250 or more"
+_TOTAL_WORDS = re.compile(r"(?:number\s+of\s+words|word\s+count)\b[^.\d]{0,40}?" + REL + NUM + AFTER, I)
 _ITEMS = re.compile(NUM + r"\s+(?:\w+\s+){0,2}?(?:items|points|ideas|tips|reasons|ways|examples|things|steps|names|facts|"
                     r"questions|benefits|suggestions|options|features|words|places|books|songs|jokes|rules)\b|"
                     r"(?:列出|给出|写出|列举)\s*" + NUM + r"\s*(?:个|条|点|项|种)", I)
@@ -53,10 +59,14 @@ def _counted(text: str, unit: str) -> Span | None:
             return Span(number(low), number(high))
     for match in _COUNT[unit].finditer(text):
         count = number(match[2])
-        if count is None or _EACH.search(text[max(0, match.start() - 30):match.start()] + (match[1] or "")):
-            continue
+        before = text[max(0, match.start() - 30):match.start()] + (match[1] or "")
+        if count is None or _EACH.search(before) or _ONE.search(before) and _PART.match(text, match.end()) or _NOT.search(before):
+            continue  # "each sentence has 10 words", "a 5-word title", "not a single word ..." count no reply
         after = (match[3] or "") + (match[4] or "")
         return span_for(match[1] or "", count, after)
+    total = _TOTAL_WORDS.search(text) if unit == "words" else None
+    if total and number(total[2]) is not None:
+        return span_for(total[1] or "", number(total[2]), total[3] or "")
     return None
 
 
@@ -80,7 +90,8 @@ _BULLET_WORD = re.compile(r"bullet|项目符号|要点列表|无序列表", I)
 _DASH = re.compile(r"(?:use|using|with|用|以)\s*[\"“'‘]?-\s|dash(?:es)?\b|hyphens?\b|[\"“]- [\"”]", I)
 _NUMBERED = re.compile(r"numbered\s+(?:list|items|points)|编号|序号|带数字的列表", I)
 _PARAGRAPHS = re.compile(REL + NUM + r"[\s-]+(?:\w+\s+)?paragraphs?\b|(?:分(?:成|为)?|写)\s*" + NUM + r"\s*(?:个)?段|" + NUM + r"\s*个?段落", I)
-_DIVIDER = re.compile(r"\*\*\*|markdown\s+divider", I)
+_DIVIDER = re.compile(r"(?<!\*)\*\*\*(?!\*)|markdown\s+divider", I)  # not the ****** between two answers
+_DIVIDER_LINE = re.compile(r"^\s*\*\*\*\s*$", re.M)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
 _FIRST_WORD = re.compile(r"(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))\s+paragraph"
@@ -133,11 +144,20 @@ def _structure(text: str) -> list[Constraint]:
         count = number(sections[2] or sections[3]) if sections else None
         if count is None and paragraphs:
             count = number(paragraphs[2])
+        if count is None:  # an example shows them: "Part 1 ... *** ... Part 3"
+            shown = [int(n) for n in re.findall(rf"\b{re.escape(labels[0])}\s+(\d{{1,2}})\b", text)]
+            count = max([*shown, len(_DIVIDER_LINE.findall(text)) + 1]) if shown else None
         label = "第{n}部分" if "第" in labels[0] else labels[0] + " {n}"
         divided = "***" if _DIVIDER.search(text) else ""
         found.append(Sections(max(count or 2, 1), label, divided))
     elif sections and _DIVIDER.search(text) and not paragraphs:
         found.append(Paragraphs(number(sections[2] or sections[3]) or 2, "***"))
+    elif _DIVIDER.search(text) and not paragraphs:
+        # "Separate the parts with ***" and an example: as many parts as the example shows, or as
+        # the items asked for ("the first 5 steps"), at least two.
+        items = _ITEMS.search(text)
+        count = max(len(_DIVIDER_LINE.findall(text)) + 1, (number(items[1] or items[2]) or 0) if items else 0, 2)
+        found.append(Paragraphs(count, "***"))
     if paragraphs and not labels:
         count = number(paragraphs[2] or paragraphs[3] or paragraphs[4] or "") or 2
         firsts = []
