@@ -65,7 +65,7 @@ def keywords(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     include: list[str] = []
     avoid: list[str] = []
     for m in _INCLUDE.finditer(text):
-        segment = _clause(text, m.end())
+        segment = re.split(r",?\s+but\s+|[，,]\s*但", _clause(text, m.end()), maxsplit=1)[0]  # "do not use X, but mention Y"
         found = _items(segment) if _QUOTED.match(segment.lstrip()) or m.group(0).strip().endswith((":", "：")) or re.search(
             r"words?|terms?|关键|词", m.group(0), I) else []
         negated = _NEGATION.search(text[max(0, m.start() - 40):m.start()])
@@ -96,21 +96,19 @@ def counted_words(text: str) -> list[tuple[str, str]]:
     found = []
     for m in _WORD_COUNT.finditer(text):
         word = (m[1] or m[2] or "").strip("\"“”「」")
-        if word and word.lower() not in ("with", "in", "that", "the", "a", "should", "must", "count"):
+        quoted = bool(re.search(r"[\"“「']", m.group(0)))  # 'the word "the"' counts "the"
+        if word and (quoted or word.lower() not in ("with", "in", "that", "the", "a", "should", "must", "count")):
             found.append((word, _fragment(text, m.end())))
     return found
 
 
-def counted_letters(text: str) -> list[tuple[str, str]]:
-    """(letter, the words after it) for each "the letter x ... N times" ("anywhere" when it is forbidden)."""
+def counted_letters(text: str) -> list[tuple[str, str, bool]]:
+    """(letter, the words after it, negated) for each "the letter x ... N times" ("avoid the letter x...": negated)."""
     found = []
     for m in _LETTER.finditer(text):
         letter = m[1] or m[2] or ""
         if len(letter) == 1 and letter.isalpha():
-            fragment = _fragment(text, m.end())
-            if _NEGATION.search(text[max(0, m.start() - 40):m.start()]):
-                fragment += " anywhere"
-            found.append((letter, fragment))
+            found.append((letter, _fragment(text, m.end()), bool(_NEGATION.search(text[max(0, m.start() - 40):m.start()]))))
     return found
 
 

@@ -97,9 +97,11 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _FIRST_WORD = re.compile(r"(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))\s+paragraph"
                          r"|paragraph\s+(\d+))\s+(?:\w+\s+){0,3}?(?:start|begin)s?\s+with\s+(?:the\s+)?(?:word\s+)?" + words.Q_OR_WORD
                          + r"|(?:start|begin)\s+the\s+(first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+paragraph\s+with\s+"
-                         r"(?:the\s+)?(?:word\s+)?" + words.Q_OR_WORD + r"|第\s*" + NUM + r"\s*段\S{0,4}以\s*" + Q + r"\s*开头", I)
+                         r"(?:the\s+)?(?:word\s+)?" + words.Q_OR_WORD + r"|第\s*" + NUM + r"\s*段\S{0,4}以\s*" + Q + r"\s*开头"
+                         r"|(?:start|begin)\s+paragraph\s+(\d+)\s+with\s+(?:the\s+)?(?:word\s+)?" + words.Q_OR_WORD, I)
 _SECTION_LABEL = re.compile(r"\b(SECTION|Section|section|PARAGRAPH|Paragraph|PART|Part|CHAPTER|Chapter|DAY|Day|"
-                            r"ACT|Act|SCENE|Scene|VERSE|Verse|STANZA|Stanza)\s+(?:X|N|#|1|\{[^}]{0,4}\}|\[[^\]]{0,4}\])(?![\w])|"
+                            r"ACT|Act|SCENE|Scene|VERSE|Verse|STANZA|Stanza)\s+(?:X|N|#|1|\{[^}]{0,4}\}|\[[^\]]{0,4}\])(?![\w])"
+                            r"(?!\s+(?:must|should|has\s+to|needs\s+to|will)\b)|"
                             r"\b(?:mark|label|start|begin)\w*\s+(?:[\w-]+\s+){0,7}?with\s+[\"“'‘]?([A-Z][A-Za-z]+)\s+(?:X|N|1)\b|第\s*X\s*部分")
 _SECTIONS = re.compile(REL + NUM + r"\s+(?:\w+\s+)?(?:sections?|parts?|chapters?|acts?|scenes?|verses?|stanzas?)\b|"
                        r"(?:分(?:成|为)?)?\s*" + NUM + r"\s*个?(?:部分|章节|小节)", I)
@@ -162,10 +164,10 @@ def _structure(text: str) -> list[Constraint]:
         count = number(paragraphs[2] or paragraphs[3] or paragraphs[4] or "") or 2
         firsts = []
         for m in _FIRST_WORD.finditer(text):
-            where = m[1] or m[2] or m[4] or m[6] or ""
+            where = m[1] or m[2] or m[4] or m[6] or m[8] or ""
             index = _ORDINALS.get(where.lower()) or (int(re.sub(r"\D", "", where)) if re.search(r"\d", where) else number(where))
             index = count if where.lower() in ("last", "final") else index
-            word = m[3] or m[5] or m[7]
+            word = m[3] or m[5] or m[7] or m[9]
             if index and word:
                 firsts.append((index, word.split()[0].lower()))
         separator = "***" if _DIVIDER.search(text) and not firsts else "\n\n"
@@ -207,7 +209,8 @@ _UPPER = re.compile(r"all\s+capital\s+letters|all\s+caps\b|all\s+upper\s*-?case|
                     r"capitali[sz]e\s+(?:all|every|each)\s+(?:of\s+)?(?:your\s+|the\s+)?(?:words?|letters?)|letters.{0,40}?(?:should|must)\s+be\s+capitali[sz]ed|"
                     r"全部?(?:用)?大写|只用大写|全大写", I)
 _CAPITAL_WORDS = re.compile(r"(?:words?|单词)\b.{0,40}?(?:capital|caps|upper\s*-?case|大写)|(?:capital|caps|大写).{0,30}?(?:words?|单词)", I)
-_TIMES = re.compile(REL + r"(?:(?:出现|提到|使用|用到|用)\s*)?" + NUM + AFTER + r"\s*(?:times?|次)|(only\s+)?(once|twice|thrice)\b", I)
+_TIMES = re.compile(REL + r"(?:(?:出现|提到|使用|用到|用)\s*)?" + NUM + AFTER + r"\s*(?:times?|次)|"
+                    + REL + r"(only\s+)?(once|twice|thrice)\b(\s+or\s+(?:less|fewer|more))?", I)
 _NO_COMMAS = re.compile(r"\bno\s+commas?\b|(?:not|n't|never|without|avoid|refrain\s+from)\s+(?:\w+\s+){0,4}?commas?\b|"
                         r"commas?\s+(?:are|is)\s+not\s+allowed|(?:不要|不能|不得|避免|别|不许|禁止|无|不)(?:使用|用|出现|包含|含有|带)?(?:任何)?逗号", I)
 _TWO = re.compile(r"\*{6}|(?:6|six)\s+asterisk", I)
@@ -217,9 +220,11 @@ def _times(fragment: str) -> Span | None:
     match = _TIMES.search(fragment)
     if not match:
         return None
-    if match[5]:
-        value = number(match[5])
-        return Span(value, value) if match[4] else Span(value)
+    if match[6]:  # "once", "less than twice", "at most once", "once or less"
+        value = number(match[6])
+        if match[5]:
+            return Span(value, value)
+        return span_for(match[4] or "", value, match[7] or "") if match[4] or match[7] else Span(value)
     value = number(match[2])
     return None if value is None else span_for(match[1] or "", value, match[3] or "")
 
@@ -263,8 +268,10 @@ def _counts(text: str) -> list[Constraint]:
         span = _times(fragment)
         if span is not None:
             found.append(WordCount(word, span))
-    for letter, fragment in words.counted_letters(text):
-        span = Span(0, 0) if re.search(r"anywhere|at\s+all|任何地方", fragment, I) and not _TIMES.search(fragment) else _times(fragment)
+    for letter, fragment, negated in words.counted_letters(text):
+        span = Span(0, 0) if (negated or re.search(r"anywhere|at\s+all|任何地方", fragment, I)) and not _TIMES.search(fragment) else _times(fragment)
+        if negated and span is not None and span.high is None:  # "avoid the letter i more than twice": at most 2
+            span = Span(0, max(span.low - 1, 0))
         if span is not None:
             found.append(LetterCount(letter.lower(), span))
     return found

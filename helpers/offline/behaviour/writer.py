@@ -69,7 +69,9 @@ def compose(found: Instructions, lang: str, variant: int = 0, verbosity: str = "
         if asked.code not in ("en", "zh"):
             return unsupported_language(asked.name, lang)
         lang = asked.code
-    avoid = Avoid(tuple(w for f in found.get(Forbidden) for w in f.words),
+    # A word with an upper limit ("less than twice") is left out of the filler; its own line adds the minimum.
+    capped = tuple(c.word for c in found.get(WordCount) if c.span.high is not None)
+    avoid = Avoid(tuple(w for f in found.get(Forbidden) for w in f.words) + capped,
                   tuple(c.letter for c in found.get(LetterCount) if c.span.high is not None and c.span.high <= 2))
     ctx = Ctx(prompt, lang, topics.of(found.topic_text, lang), found, variant, avoid, found.marker == "text")
     if found.first(Json):
