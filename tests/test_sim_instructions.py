@@ -291,6 +291,15 @@ def test_responses_instructions_are_followed(client):
     assert len(bullets(response.output_text)) == 3
 
 
+@pytest.mark.parametrize(("prompt", "tokens"), [("Introduce the OpenAI API in one sentence.", 25), ("用一句话介绍 OpenAI API。", 25)])
+def test_one_sentence_is_a_full_length_sentence(client, prompt, tokens):
+    # as long as a real model's one sentence, so a small max_completion_tokens still cuts it
+    completion = client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": prompt}], temperature=0)
+    assert sentences(completion.choices[0].message.content) == 1 and completion.usage.completion_tokens >= tokens
+    cut = client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": prompt}], max_completion_tokens=20)
+    assert cut.choices[0].finish_reason == "length" and cut.usage.completion_tokens == 20
+
+
 def test_filler_names_the_topic_and_claims_no_facts(client):
     text, _ = chat_plain(client, "Describe Paris in exactly 3 sentences.")
     assert text.count("Paris") >= 2

@@ -142,10 +142,21 @@ def natural_sentence(lang: str, topic: Topic, variant: int, avoid: Avoid) -> str
     return text[0].upper() + text[1:] + "." if text else None
 
 
-def sentence(lang: str, length: int | None, topic: Topic, variant: int, avoid: Avoid) -> str:
-    """A sentence of exactly ``length`` words (zh: characters); ``None``: whatever length reads best."""
+def sentence(lang: str, length: int | None, topic: Topic, variant: int, avoid: Avoid, full: bool = False) -> str:
+    """A sentence of exactly ``length`` words (zh: characters); ``None``: whatever length reads best.
+
+    ``full``: a sentence as long as a real model's (three thoughts joined, about 25 words), for a
+    reply whose only limit is its number of sentences ("in one sentence").
+    """
     if length is None:
         natural = natural_sentence(lang, topic, variant, avoid)
+        step = 2 if lang == "zh" else 3  # other templates than this sentence's and the next one's
+        more = [natural_sentence(lang, topic, variant + step * k, avoid) for k in (1, 2)] if full and natural else []
+        if natural is not None and more and None not in more:
+            if lang == "zh":
+                return "，".join(t[:-1] for t in (natural, *more)) + "。"
+            b, c = (t[0].lower() + t[1:-1] for t in more)
+            return f"{natural[:-1]}; {b} and {c}."
         if natural is not None:
             return natural
         length = 18 if lang == "zh" else 10

@@ -35,6 +35,7 @@ class Ctx:
     variant: int
     avoid: Avoid
     visible_marker: bool
+    full: bool = False  # full-length filler sentences (only the number of sentences is limited)
 
 
 def unsupported_language(name: str, lang: str = "en") -> str:
@@ -175,7 +176,7 @@ def _body(ctx: Ctx, prose: list[int], lengths: list[int], variant: int, specials
     for u, count in enumerate(prose):
         sentences = []
         for k in range(count):
-            s = filler.sentence(lang, lengths[used], ctx.topic, variant + used, ctx.avoid)
+            s = filler.sentence(lang, lengths[used], ctx.topic, variant + used, ctx.avoid, ctx.full)
             used += 1
             if left > 0:
                 times = min(per_sentence, left)
@@ -198,7 +199,7 @@ def _body(ctx: Ctx, prose: list[int], lengths: list[int], variant: int, specials
             marker = listed.marker if isinstance(listed, Bullets) else None
             items = []
             for i in range(listed.count):
-                s = filler.sentence(lang, lengths[used], ctx.topic, variant + used, ctx.avoid)
+                s = filler.sentence(lang, lengths[used], ctx.topic, variant + used, ctx.avoid, ctx.full)
                 used += 1
                 items.append(f"{marker}{s}" if marker else f"{i + 1}. {s}")
             text = "\n".join(([text] if text else []) + items)
@@ -278,6 +279,7 @@ def _fit(ctx: Ctx, prose: list[int]) -> str:
     spans = _spans(ctx)
     # Without a word or character limit each filler sentence keeps its own length (no padding).
     natural = NATURAL[ctx.lang] if "words" in spans or "chars" in spans else None
+    ctx.full = set(spans) == {"sentences"}
     slots = _slots(ctx, prose)
     lengths = [natural] * slots
     text = _render(ctx, prose, lengths)
