@@ -122,7 +122,11 @@ REPEAT_ZH = "介绍一下杭州的西湖。"
 CASES = [
     # JSON: the whole answer, or in a code block
     Case("json-en", "Describe the moon. Wrap your entire output in JSON format.", lambda t: isinstance(json_of(t), dict), True),
-    Case("json-zh", "用 JSON 格式介绍月亮。", lambda t: isinstance(json_of(t), dict) and han(json.dumps(json_of(t), ensure_ascii=False)) > 0, True),
+    # JSON asked in words with no keys named is {"answer": ""} (jsonwords.py: nothing visible inside)
+    Case("json-zh", "用 JSON 格式介绍月亮。", lambda t: isinstance(json_of(t), dict), True),
+    Case("json-zh-with-keys", "用 JSON 格式介绍月亮，包含 name 和 size 两个字段。", lambda t: set(json_of(t)) == {"name", "size"}, True),
+    Case("json-avoid-en", 'Describe a flea market in JSON format. Do not include the keywords "flea" and "market" in the response.',
+         lambda t: isinstance(json_of(t), dict) and not re.search(r"\b(?:flea|market)\b", t, re.I), True),
     Case("json-fenced-en", "Describe the moon. Put the JSON in a markdown code block: use JSON format.", lambda t: isinstance(fenced_json(t), dict), True),
     Case("json-fenced-zh", "用 JSON 代码块介绍月亮。", lambda t: isinstance(fenced_json(t), dict), True),
     # lists

@@ -20,7 +20,7 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
     if fmt.kind == "json_object":
         plain = text.compose_reply(prompt, seed, index)  # wrapped only when the prompt asks for no keys
         return _json_reply(jsonout.dumps(jsonout.json_object(prompt, choice_seed, plain)), stop, limit)
-    if fmt.kind == "text" and jsonwords.asks_json(prompt):
+    if fmt.kind == "text" and jsonwords.asks_json(prompt) and not writer.shapes_json(prompt):
         # JSON asked in words: the content is that JSON (fenced when asked); the marker goes to a header.
         return _json_reply(jsonwords.render(jsonout.json_object(prompt, choice_seed), jsonwords.wants_fence(prompt)), stop, limit)
     label = labels.answer(prompt) if fmt.kind == "text" else None

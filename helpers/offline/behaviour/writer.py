@@ -46,6 +46,17 @@ def unsupported_language(name: str, lang: str = "en") -> str:
     return f"[Offline simulation] The simulator cannot write {name}; a real model would answer in {name} here."
 
 
+def _found(prompt: Prompt) -> Instructions:
+    steering = [t.text for t in prompt.turns if t.role in ("system", "developer") and t.text]
+    return instructions.parse("\n".join([*steering, prompt.last_user]), prompt.last_user)
+
+
+def shapes_json(prompt: Prompt) -> bool:
+    """Whether JSON asked in words comes with other instructions (banned words, a case...) the writer keeps too."""
+    found = _found(prompt)
+    return bool(found.first(Json)) and any(not isinstance(c, Json) for c in found.items)
+
+
 def answer(prompt: Prompt, variant: int = 0) -> tuple[str, str] | None:
     """``(reply, marker)`` for a prompt that carries instructions, else None (the template answers).
 
@@ -54,9 +65,7 @@ def answer(prompt: Prompt, variant: int = 0) -> tuple[str, str] | None:
     """
     if prompt.images():
         return None  # image prompts keep the described-image answer (vision.py)
-    user = prompt.last_user
-    steering = [t.text for t in prompt.turns if t.role in ("system", "developer") and t.text]
-    found = instructions.parse("\n".join([*steering, user]), user)
+    found = _found(prompt)
     if not found:
         return None
     reply = compose(found, prompt.language, variant, prompt.verbosity, prompt)
@@ -85,7 +94,9 @@ def compose(found: Instructions, lang: str, variant: int = 0, verbosity: str = "
 def json_value(ctx: Ctx) -> object:
     """The JSON the reply holds: the keys the prompt asks for (a schema, an example, keys named in
     prose: ``jsonout.json_object``), else a generic object about the topic."""
-    if ctx.prompt is not None and jsonout.requested_schema(ctx.prompt) is not None:
+    schema = jsonout.requested_schema(ctx.prompt) if ctx.prompt is not None else None
+    banned = {w.lower() for f in ctx.found.get(Forbidden) for w in f.words}
+    if schema is not None and not banned & {k.lower() for k in schema.get("properties", {})}:  # a quoted banned word is no key
         return jsonout.json_object(ctx.prompt)
     sentences = [filler.sentence(ctx.lang, None, ctx.topic, ctx.variant + i, ctx.avoid) for i in range(2)]
     answer = ("" if ctx.lang == "zh" else " ").join(sentences + _specials(ctx))
