@@ -24,6 +24,25 @@ def pytest_configure(config: pytest.Config) -> None:
     seal_environment(_SIMULATOR)
 
 
+_LAST_NOTEBOOK: list[str] = []
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Every test, and every notebook from its first cell, starts the simulator's sampling afresh.
+
+    With sampling on (the default temperature), the n-th identical request gets the n-th
+    wording; restarting the sequence keeps each test and each notebook independent of what ran
+    before it, as if it had a simulator process of its own (its stored outputs were made so)."""
+    if _SIMULATOR is None:
+        return
+    path = str(item.path)
+    if path.endswith(".ipynb"):
+        if _LAST_NOTEBOOK[-1:] == [path]:
+            return
+        _LAST_NOTEBOOK[:] = [path]
+    _SIMULATOR.restart_sampling()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _SIMULATOR is not None:
         _SIMULATOR.stop()

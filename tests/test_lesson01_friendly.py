@@ -28,9 +28,12 @@ CASES = [
         "zh": ["密钥只有 10 个字符", "[在线]", "连不上服务器", "make doctor"],
     }),
     ("deepseek-without-key", {"KIT_PROVIDER": "deepseek"}, {
+        # "Introduce yourself in one sentence": one sentence, followed (its offline marker moves to a header)
         "en": ["No key for DeepSeek: running on the offline simulator. Add DEEPSEEK_API_KEY", "[offline simulation]",
-               "gpt-5.4-mini available: True", "[Offline simulation]"],
-        "zh": ["没有 DeepSeek 深度求索 的密钥：改用离线模拟器运行", "[离线模拟]", "gpt-5.4-mini 可用：True", "【离线模拟】"],
+               "gpt-5.4-mini available: True", "\nAny real model would say more about itself here; the simulator only marks where itself would be discussed and "
+               "more about itself would follow in a real reply.\n"],
+        "zh": ["没有 DeepSeek 深度求索 的密钥：改用离线模拟器运行", "[离线模拟]", "gpt-5.4-mini 可用：True",
+               "\n这里本该写到模型自己的一个具体要点，离线模拟器只在这里标出模型自己的位置，这一句代表对模型自己的又一个看法。\n"],
     }),
 ]
 PARAMS = [(name, variables, edition, lines[edition]) for name, variables, lines in CASES for edition in ("en", "zh")]

@@ -151,9 +151,9 @@ def test_follow_up_turn_carries_the_previous_one(pg) -> None:
 
 
 def test_system_prompt_goes_first_with_the_chosen_role(pg) -> None:
-    pg.system.value = "Answer in one sentence."
+    pg.system.value = "Be friendly."  # no checkable format, so the reply quotes it (a length would be followed)
     turn = pg.send("What is JSON?")
-    assert "I follow your instruction: “Answer in one sentence.”" in turn.text
+    assert "I follow your instruction: “Be friendly.”" in turn.text
     assert "developer 1" in turn.text  # the default role on the OpenAI API
     pg.role.value = "system"
     assert "system 1" in pg.send("Again").text

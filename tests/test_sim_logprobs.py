@@ -42,8 +42,8 @@ def test_chat_logprobs_without_top(client):
 
 
 def test_chat_logprobs_are_deterministic(client):
-    first = chat(client, "Same question twice.", logprobs=True, top_logprobs=2)
-    second = chat(client, "Same question twice.", logprobs=True, top_logprobs=2)
+    first = chat(client, "Same question twice.", logprobs=True, top_logprobs=2, temperature=0)
+    second = chat(client, "Same question twice.", logprobs=True, top_logprobs=2, temperature=0)
     assert first.choices[0].logprobs == second.choices[0].logprobs
 
 

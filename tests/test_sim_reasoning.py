@@ -172,10 +172,13 @@ def test_generate_summary_is_the_deprecated_summary(client):
     assert len(response.output[0].summary) == 2 and response.reasoning.summary == "detailed"
 
 
-def test_encrypted_content_is_opaque_and_deterministic(client):
+def test_encrypted_content_is_opaque_and_deterministic(client, simulator):
     first = respond(client, reasoning={"effort": "low"}, include=["reasoning.encrypted_content"], store=False)
     second = respond(client, reasoning={"effort": "low"}, include=["reasoning.encrypted_content"], store=False)
-    assert first.output[0].encrypted_content and first.output[0].encrypted_content == second.output[0].encrypted_content
+    simulator.restart_sampling()  # a fresh sequence: the first sample again, byte for byte
+    replay = respond(client, reasoning={"effort": "low"}, include=["reasoning.encrypted_content"], store=False)
+    assert first.output[0].encrypted_content and first.output[0].encrypted_content == replay.output[0].encrypted_content
+    assert second.output[0].encrypted_content != first.output[0].encrypted_content  # another sample
 
 
 def test_effort_none_gives_no_reasoning_item(client):

@@ -38,11 +38,12 @@ def wait_for_threads(limit: int, seconds: float = 3.0) -> int:
 
 
 def test_concurrent_requests_match_sequential(simulator, client):
-    expected = {p: reply_text(client, user(p)) for p in {p for w in range(THREADS) for p in prompts(w)}}
+    # temperature 0: no sampling, so each prompt has one answer however the requests interleave
+    expected = {p: reply_text(client, user(p), temperature=0) for p in {p for w in range(THREADS) for p in prompts(w)}}
     baseline = threading.active_count()
     with make_client(simulator.base_url) as shared:
         def work(worker: int) -> list[tuple[str, str]]:
-            return [(p, reply_text(shared, user(p))) for p in prompts(worker)]
+            return [(p, reply_text(shared, user(p), temperature=0)) for p in prompts(worker)]
 
         with ThreadPoolExecutor(THREADS) as pool:
             results = [pair for part in pool.map(work, range(THREADS)) for pair in part]
@@ -50,6 +51,19 @@ def test_concurrent_requests_match_sequential(simulator, client):
     assert all(text == expected[p] for p, text in results)
     # Server threads end once their keep-alive connections close.
     assert wait_for_threads(baseline + 2) <= baseline + 2
+
+
+def test_concurrent_samples_are_the_sequential_ones(simulator, client):
+    # Sampling on (the default temperature): N identical requests at once get draws 0..N-1,
+    # each once, in whatever order the threads arrive; the same N wordings as N in a row.
+    prompt = user("Tell me about rivers.")
+    simulator.restart_sampling()
+    sequential = [reply_text(client, prompt) for _ in range(THREADS)]
+    simulator.restart_sampling()
+    with make_client(simulator.base_url) as shared, ThreadPoolExecutor(THREADS) as pool:
+        concurrent = list(pool.map(lambda _: reply_text(shared, prompt), range(THREADS)))
+    assert sorted(concurrent) == sorted(sequential)
+    assert len(set(sequential)) > THREADS // 2  # the draws really are worded differently
 
 
 def stream_request(base_url: str, http: httpx2.Client, delay_ms: int = 0, limit: int = 200):

@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     with Simulator() as sim:
         seal_environment(sim)
         for path in paths:
+            sim.restart_sampling()  # each notebook starts the sampling sequence afresh, as the tests do
             try:
                 seconds = regenerate(path)
             except CellExecutionError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import jsonout, jsonwords, labels, text, vision
+from . import jsonout, jsonwords, labels, text, vision, writer
 from .outcome import Format, Outcome
 
 
@@ -20,7 +20,7 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
     if fmt.kind == "json_object":
         plain = text.compose_reply(prompt, seed, index)  # wrapped only when the prompt asks for no keys
         return _json_reply(jsonout.dumps(jsonout.json_object(prompt, choice_seed, plain)), stop, limit)
-    if fmt.kind == "text" and jsonwords.asks_json(prompt):
+    if fmt.kind == "text" and jsonwords.asks_json(prompt) and not writer.shapes_json(prompt):
         # JSON asked in words: the content is that JSON (fenced when asked); the marker goes to a header.
         return _json_reply(jsonwords.render(jsonout.json_object(prompt, choice_seed), jsonwords.wants_fence(prompt)), stop, limit)
     label = labels.answer(prompt) if fmt.kind == "text" else None
@@ -29,6 +29,12 @@ def generate(prompt: text.Prompt, fmt: Format, *, seed: Any, index: int, stop: l
         reply, _ = text.apply_stop(label, stop)
         reply, cut = text.truncate(reply, limit)
         return Outcome(reply, None, "length" if cut else "stop", marker="header")
+    written = writer.answer(prompt, text.variant(seed, index, writer.VARIANTS)) if fmt.kind == "text" else None
+    if written is not None:
+        # Instructions (a format, a length, a case...) are followed; the marker moves when it would break one.
+        reply, _ = text.apply_stop(written[0], stop)
+        reply, cut = text.truncate(reply, limit)
+        return Outcome(reply, None, "length" if cut else "stop", marker=written[1])
     extra = [vision.describe(img, i + 1, lang) for i, img in enumerate(prompt.images())]
     reply = text.compose_reply(prompt, seed, index, extra)
     if fmt.kind == "json_schema":

@@ -77,10 +77,14 @@ def quoted(text: str, zh: bool, limit: int = 60) -> str:
 
 
 def variant(seed: object, index: int, options: int) -> int:
-    """Which wording to use: choice ``index`` without a seed, else derived from the seed."""
+    """Which wording to use: choice ``index`` without a seed, else counted on from the seed's own.
+
+    Consecutive indexes (the ``n`` choices of one request, the draws of repeated requests) get
+    consecutive wordings either way, so they differ until the ``options`` run out.
+    """
     if seed is None:
         return index % options
-    return stable_hash("seed", seed, index) % options
+    return (stable_hash("seed", seed, 0) + index) % options
 
 
 # Wordings, by language. Each list is one sentence slot; the seed picks one per slot.
@@ -89,11 +93,15 @@ _OPENERS = {
         "[Offline simulation] This reply comes from the kit's offline simulator, not from a real model.",
         "[Offline simulation] You are talking to the kit's local simulator; no model was called.",
         "[Offline simulation] Simulated answer: the kit answered locally, without any network.",
+        "[Offline simulation] No model wrote this: the kit's simulator answers when no key is set.",
+        "[Offline simulation] A stand-in reply from the simulator that ships with the kit.",
     ],
     "zh": [
         "【离线模拟】这条回复来自教程套件的离线模拟器，不是真实模型。",
         "【离线模拟】你现在连接的是本地模拟器，没有调用任何模型。",
         "【离线模拟】这是模拟回答：套件在本机生成，没有联网。",
+        "【离线模拟】这段话不是模型写的：没有设置密钥时，由套件的模拟器回答。",
+        "【离线模拟】这是套件自带模拟器给出的替代回答。",
     ],
 }
 _CLOSERS = {
@@ -101,13 +109,24 @@ _CLOSERS = {
         "With a real key, a model answers here instead.",
         "Set OPENAI_API_KEY to get a real model's answer.",
         "Add a key (or a compatible endpoint) and the same code gets a real answer.",
+        "Once a key is set, this request goes to a real model.",
+        "A real model's answer needs a key; the code stays the same.",
     ],
     "zh": [
         "配置好真实的 API Key 后，这里会是模型的回答。",
         "设置 OPENAI_API_KEY 后，同样的代码会得到真实模型的回答。",
         "换成真实 Key 或兼容接口，这段代码就会得到真正的回答。",
+        "设置密钥之后，这个请求会发给真实模型。",
+        "要得到真实模型的回答需要密钥；代码不用改。",
     ],
 }
+
+
+def _wording(seed: object, index: int, lang: str) -> tuple[str, str]:
+    """The opener and closer of wording ``index``: every pair once in the first openers x closers."""
+    openers, closers = _OPENERS[lang], _CLOSERS[lang]
+    k = variant(seed, index, len(openers) * len(closers))
+    return openers[k % len(openers)], closers[(k // len(openers) + k + 1) % len(closers)]
 
 
 def _roles_summary(prompt: Prompt, lang: str) -> str:
@@ -129,7 +148,8 @@ def compose_reply(prompt: Prompt, seed: object = None, index: int = 0, extra: li
     """
     lang = prompt.language
     zh = lang == "zh"
-    parts = [_OPENERS[lang][variant(seed, index, len(_OPENERS[lang]))]]
+    opener, closer = _wording(seed, index, lang)
+    parts = [opener]
     question = prompt.last_user
     if question:
         parts.append(f"你的问题是：{quoted(question, zh)}" if zh else f"You asked: {quoted(question, zh)}")
@@ -164,7 +184,9 @@ def compose_reply(prompt: Prompt, seed: object = None, index: int = 0, extra: li
         parts = parts[:head]
     elif prompt.verbosity == "high":
         parts.append(more_detail(prompt, zh))
-    parts.append(_CLOSERS[lang][variant(seed, index + 1, len(_CLOSERS[lang]))])
+    parts.append(closer)
+    if index >= len(_OPENERS[lang]) * len(_CLOSERS[lang]):  # more samples than wordings: still each its own
+        parts.append(f"这是同一请求的第 {index + 1} 个样本。" if zh else f"This is sample {index + 1} of the same request.")
     return "".join(parts) if zh else " ".join(parts)
 
 

@@ -64,8 +64,11 @@ CONVERSATION = pc.refuse_set("The Conversations API (server-side conversation st
 
 # Shared records.
 MODEL = honoured("endpoints/common.py", "must name a model the simulator serves; retired or unknown models get 404 model_not_found; the reply names the dated snapshot an alias resolves to (data/catalog.py); a prompt over the model's context window gets 400 context_length_exceeded")
-TEMPERATURE = honoured("endpoints/common.py", "range-checked (0-2) like the API and listed in the reply's Settings line")
-TOP_P = honoured("endpoints/common.py", "range-checked (0-1) like the API and listed in the reply's Settings line")
+TEMPERATURE = honoured("endpoints/common.py", "range-checked (0-2) like the API. 0: the same request gets the same bytes every time. "
+                       "Above 0 (unset means 1): each repeat of the same request is the next sample, worded anew, in the "
+                       "same order in every simulator process. Listed in the reply's Settings line")
+TOP_P = honoured("endpoints/common.py", "range-checked (0-1) like the API. 0 turns sampling off as temperature 0 does; above 0 "
+                 "(unset means 1) repeats are sampled as temperature describes. Listed in the reply's Settings line")
 METADATA = accepted("at most 16 string pairs (keys <= 64, values <= 512 characters); nothing is stored offline", pc.metadata)
 USER = accepted("end-user id for abuse monitoring (<= 64 characters); no effect offline", pc.string(64))
 SAFETY_ID = accepted("end-user id for abuse monitoring (<= 128 characters, per the SDK); no effect offline", pc.string(128))
@@ -91,8 +94,9 @@ CHAT: dict[str, Param] = {
     "messages": honoured("endpoints/chat.py", "roles, text, image and fed-back refusal parts make the prompt; audio/file parts are refused"),
     "temperature": TEMPERATURE,
     "top_p": TOP_P,
-    "n": honoured("endpoints/chat.py", "n choices (1-128), each worded differently"),
-    "seed": honoured("behaviour/text.py", "picks the wording; the same seed and request give the same bytes"),
+    "n": honoured("endpoints/chat.py", "n choices (1-128), each worded differently; a sampled repeat of the request gets n new ones"),
+    "seed": honoured("behaviour/text.py", "fixes the sample: the same seed and request give the same bytes, repeats and "
+                     "processes alike (no sampling between repeats); another seed, another wording"),
     "stop": honoured("behaviour/text.py", "up to 4 sequences; the reply ends before the first one"),
     "max_completion_tokens": honoured("behaviour/text.py", "the reply is cut at the limit with finish_reason 'length'"),
     "max_tokens": honoured("behaviour/reasoning.py", "deprecated alias of max_completion_tokens, same cut; reasoning models (o-series, gpt-5 family) refuse it with 400 unsupported_parameter, as the API does"),

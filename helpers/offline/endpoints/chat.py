@@ -12,6 +12,7 @@ from ..behaviour import generate, logprobs, reasoning, steering, text, tools, vi
 from ..data import catalog as model_table, params
 from ..wire.ids import CREATED
 from ..behaviour.outcome import Outcome
+from ..wire.headers import Draws, marker_headers
 from ..wire.replies import JsonReply, StreamReply
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
@@ -126,24 +127,27 @@ def _usage(prompt_tokens: int, images: int, outcomes: list[Outcome]) -> dict:
     }
 
 
-def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
+def handle(body: dict, extra_models: frozenset[str], draws: Draws | None = None) -> JsonReply | StreamReply:
     model, prompt, opts = _parse(body, extra_models)
     plan = reasoning.plan_chat(model, body, prompt.all_text)
     prompt_tokens, images = _prompt_tokens(prompt, tools.prompt_tokens(opts["tools"]))
     common.check_context(model, prompt_tokens, "chat")
     key, tools_key = ids.body_ids(body, "chat", "chat-tools")
+    draw = common.draw_for(draws, key, body)  # sampling: the n-th identical request is worded anew
+    first = draw * opts["n"]
     outcomes = toolwire.chat_outcomes(opts, prompt, tools_key) or [
-        generate.generate(prompt, opts["format"], seed=opts["seed"], index=i, stop=opts["stop"], limit=plan.visible_limit(opts["limit"]))
+        generate.generate(prompt, opts["format"], seed=opts["seed"], index=first + i, stop=opts["stop"], limit=plan.visible_limit(opts["limit"]))
         for i in range(opts["n"])
     ]
     outcomes = [steering.apply_bans(o, body) for o in outcomes]
-    ident = "chatcmpl-" + key
+    ident = "chatcmpl-" + (ids.request_id(key, draw) if draw else key)
+    headers = marker_headers(outcomes)
     usage = _usage(prompt_tokens, images, outcomes)
     reasoning.charge_chat(usage, plan.used(opts["limit"]) * opts["n"])
     top, salt = opts["top_logprobs"], model + "\x1f" + prompt.all_text  # logprobs: the same streamed or not
     if opts["stream"]:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-        return StreamReply(_chunks(ident, model, outcomes, usage, include_usage, top, salt), sse_done=True)
+        return StreamReply(_chunks(ident, model, outcomes, usage, include_usage, top, salt), sse_done=True, headers=headers)
     choices = [
         {
             "index": i,
@@ -164,7 +168,7 @@ def handle(body: dict, extra_models: frozenset[str]) -> JsonReply | StreamReply:
         "system_fingerprint": "fp_offline",
     }
     params.echo(reply, body, "chat")
-    return JsonReply(200, reply, tokens=usage["completion_tokens"])
+    return JsonReply(200, reply, headers, tokens=usage["completion_tokens"])
 
 
 def _chunks(ident: str, model: str, outcomes: list[Outcome], usage: dict, include_usage: bool, top: int | None = None, salt: str = "") -> Iterator[tuple[dict, bool]]:

@@ -107,6 +107,18 @@ def parse_format(spec: Any, param: str) -> Format:
     return Format("json_schema", schema, inner["name"])
 
 
+def draw_for(draws: Any, key: str, body: dict) -> int:
+    """Which sample of this request to answer with: 0 unless sampling is on.
+
+    Sampling is on when neither ``temperature`` nor ``top_p`` is 0 (unset means the API's
+    defaults, 1 and 1) and no ``seed`` is set: the n-th identical request then gets draw n
+    (``wire.headers.Draws``). A seed fixes the sample: the same seed, the same reply.
+    """
+    if draws is None or body.get("temperature") == 0 or body.get("top_p") == 0 or body.get("seed") is not None:
+        return 0
+    return draws.next(key)
+
+
 def require_json_word(prompt: text.Prompt, fmt: Format, message: str, param: str) -> None:
     if fmt.kind == "json_object" and "json" not in prompt.all_text.lower():
         raise errors.SimError(400, message, param=param)

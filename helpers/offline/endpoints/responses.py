@@ -13,6 +13,7 @@ from ..data import catalog as model_table, params
 from . import store as state
 from ..wire.ids import CREATED
 from ..behaviour.outcome import Outcome
+from ..wire.headers import Draws, marker_headers
 from ..wire.replies import JsonReply, StreamReply
 from .responses_extras import Extras, build as build_extras
 
@@ -164,24 +165,27 @@ def _message(msg_id: str, outcome: Outcome | None, status: str) -> dict:
     return {"type": "message", "id": msg_id, "role": "assistant", "status": status, "content": content}
 
 
-def handle(body: dict, extra_models: frozenset[str], store: state.ResponseStore | None = None) -> JsonReply | StreamReply:
+def handle(body: dict, extra_models: frozenset[str], store: state.ResponseStore | None = None,
+           draws: Draws | None = None) -> JsonReply | StreamReply:
     state.check_request(body)
     history = state.previous_context(body, store)
     model, prompt, opts = _parse(state.with_history(body, history), extra_models)
     inputs = input_tokens(prompt, tools.prompt_tokens(opts["tools"]))  # counted once: the window check and the usage
     common.check_context(model, inputs, "responses", body.get("truncation"))
     key, tools_key = ids.body_ids(body, "responses", "responses-tools")
+    draw = common.draw_for(draws, key, body)  # sampling: the n-th identical request is worded anew
+    key = ids.request_id(key, draw) if draw else key
     extras = build_extras(key, model, body, prompt, opts["limit"])
     outcome = toolwire.responses_outcome(opts, prompt, tools_key) or generate.generate(
-        prompt, opts["format"], seed=None, index=0, stop=[], limit=extras.plan.visible_limit(opts["limit"]))
+        prompt, opts["format"], seed=None, index=draw, stop=[], limit=extras.plan.visible_limit(opts["limit"]))
     ident, msg_id = "resp_" + key, "msg_" + key
     usage = _usage(inputs, outcome)
     reasoning.charge_responses(usage, extras.plan.used(opts["limit"]))
     final = extras.decorate(_response(ident, msg_id, model, body, outcome, usage, opts["tools"].echo))
     state.remember(store, body, final, history)
     if opts["stream"]:
-        return StreamReply(_events(msg_id, outcome, final, extras), named=True)
-    return JsonReply(200, final, tokens=usage["output_tokens"])
+        return StreamReply(_events(msg_id, outcome, final, extras), named=True, headers=marker_headers([outcome]))
+    return JsonReply(200, final, marker_headers([outcome]), tokens=usage["output_tokens"])
 
 
 def _events(msg_id: str, outcome: Outcome, final: dict, extras: Extras) -> Iterator[tuple[dict, bool]]:

@@ -27,6 +27,7 @@ class StreamReply:
     events: Iterator[tuple[dict, bool]]
     sse_done: bool = False
     named: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 #: The headers of every event stream the simulator sends (simulated or replayed).

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..endpoints import chat, common, embeddings, models_api, moderations, responses
 from . import errors, faults, ids, request_body, request_head
+from .headers import Draws, clamp_ms, rate_headers
 from ..data import profiles
 from ..endpoints import store as state
 from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, SOURCE_HEADER, TOKEN_LATENCY_HEADER
@@ -33,29 +34,6 @@ from .replies import LAST_CHUNK, STREAM_HEADERS, JsonReply, StreamReply, chunk
 
 #: Bodies above this size get 413 (a base64 photo is a few MB).
 MAX_BODY = 32 * 1024 * 1024
-
-RATE_LIMIT_REQUESTS = 10_000
-RATE_LIMIT_TOKENS = 10_000_000
-
-
-def clamp_ms(value: float, cap: float) -> float:
-    """A latency in milliseconds kept within 0..``cap`` (NaN: 0), for the headers and the settings alike."""
-    return min(max(value, 0.0), cap) if value == value else 0.0
-
-
-def _rate_headers(body: bytes) -> dict[str, str]:
-    # Stateless, like everything here: the remaining token budget reflects this request.
-    estimate = max(1, len(body) // 4)
-    return {**_RATE_REQUESTS, "x-ratelimit-remaining-tokens": str(RATE_LIMIT_TOKENS - estimate), "x-ratelimit-reset-tokens": "0s"}
-
-
-#: The first four rate-limit headers, the same for every request (in this order).
-_RATE_REQUESTS = {
-    "x-ratelimit-limit-requests": str(RATE_LIMIT_REQUESTS),
-    "x-ratelimit-remaining-requests": str(RATE_LIMIT_REQUESTS - 1),
-    "x-ratelimit-reset-requests": "6ms",
-    "x-ratelimit-limit-tokens": str(RATE_LIMIT_TOKENS),
-}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -116,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self.server.verbose:
                 sys.stderr.write(f"[offline simulator] internal error: {exc!r}\n")
             reply = JsonReply(500, SimError(500, f"Offline simulator internal error: {type(exc).__name__}.", type="server_error").body())
-        headers = {**_rate_headers(raw), "x-request-id": "req_" + self._request_id(method, raw), SOURCE_HEADER: "simulated"}
+        headers = {**rate_headers(raw), "x-request-id": "req_" + self._request_id(method, raw), SOURCE_HEADER: "simulated"}
         self._pause(self._latency(LATENCY_HEADER, "latency_ms", MAX_LATENCY_MS))
         if isinstance(reply, StreamReply):
             self._send_stream(reply, headers)
@@ -222,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_stream(self, reply: StreamReply, headers: dict[str, str]) -> None:
         delay = self._latency(TOKEN_LATENCY_HEADER, "token_latency_ms", MAX_TOKEN_LATENCY_MS)
         # Without a token delay nobody can watch the pacing: send the head and the events in one write.
-        pending = bytearray(head(self, 200, headers, STREAM_HEADERS))
+        pending = bytearray(head(self, 200, {**headers, **reply.headers} if reply.headers else headers, STREAM_HEADERS))
         try:
             if delay > 0:
                 self._write(pending)  # paced: the head goes out before the first pause
@@ -270,10 +248,11 @@ class _Server(ThreadingHTTPServer):
             from ..replay.replayer import from_environment
             self.replayer = from_environment()
         self.store = state.ResponseStore()  # Responses created with store=true, for previous_response_id
+        self.draws = Draws()  # how often each request was sampled (temperature > 0 varies the wording)
         #: POST endpoints, built once (not per request).
         self.routes: dict[str, Any] = {
-            "/v1/chat/completions": chat.handle,
-            "/v1/responses": functools.partial(responses.handle, store=self.store),
+            "/v1/chat/completions": functools.partial(chat.handle, draws=self.draws),
+            "/v1/responses": functools.partial(responses.handle, store=self.store, draws=self.draws),
             "/v1/responses/input_tokens": functools.partial(responses.count, store=self.store),
             "/v1/embeddings": embeddings.handle,
             "/v1/moderations": moderations.handle,
@@ -347,3 +326,10 @@ class Simulator(BackgroundServer):
     def environ(self) -> dict[str, str]:
         """The variables that point a process (a notebook kernel, a student) at this simulator."""
         return {"OPENAI_BASE_URL": self.base_url, "KIT_SIMULATOR_URL": self.base_url, "OPENAI_API_KEY": OFFLINE_KEY}
+
+    def restart_sampling(self) -> None:
+        """Start every request's sampling sequence again, as a new simulator process would.
+
+        The test harness calls it before each test and each notebook, so a notebook run from
+        the top gets the draws its stored outputs were made with, whatever ran before it."""
+        self._server.draws.clear()
