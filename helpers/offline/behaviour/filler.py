@@ -68,6 +68,8 @@ class Avoid:
     _cache: dict = field(default_factory=dict, repr=False)
 
     def ok(self, word: str) -> bool:
+        if not self.words and not self.letters:  # nothing to avoid (most prompts): no work per word
+            return True
         low = word.lower()
         if low in self._cache:
             return self._cache[low]
@@ -77,6 +79,8 @@ class Avoid:
         return good
 
     def ok_text(self, text: str) -> bool:
+        if not self.words and not self.letters:
+            return True
         return all(self.ok(w) for w in WORD.findall(text))
 
 
