@@ -149,6 +149,9 @@ REQUESTS = [
 
 @pytest.mark.parametrize(("path", "body"), REQUESTS, ids=[f"{p}-{i}" for i, (p, _) in enumerate(REQUESTS)])
 def test_default_profile_changes_no_byte(simulator: Simulator, path: str, body: dict[str, Any] | None) -> None:
+    if body is not None and isinstance(body.get("messages", []), list):
+        # Two identical requests at the default temperature are worded anew (sampling that shows): ask 0.
+        body = {**body, "temperature": 0}
     plain = raw(simulator, path, body)
     named = raw(simulator, path, body, {PROFILE_HEADER: "openai"})
     assert plain.status_code == named.status_code

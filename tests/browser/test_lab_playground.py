@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PLAYGROUND = "zh/06_playground.ipynb"
 SCREENSHOT = ROOT / "docs" / "images" / "playground.png"
 SCREENSHOT_MAX_BYTES = 300_000
-PROMPT = "用一句话介绍一下你自己。"
+PROMPT = "介绍一下你自己。"  # no format asked, so the answer keeps its visible 【离线模拟】 mark
 OFFLINE_MARK = "【离线模拟】"
 # The playground's Chinese meter line, e.g. "token：输入 25 · 输出 31".
 METER_TOKENS = re.compile(r"输入\s*(\d+)\s*·\s*输出\s*(\d+)")
