@@ -419,11 +419,12 @@ DAMAGE = [("empty", b""), ("half json", b'{"id": "chatcmpl-'), ("not utf-8", b"\
 
 @pytest.mark.parametrize("data", [r[1] for r in DAMAGE], ids=[r[0] for r in DAMAGE])
 def test_cache_damaged_disk_entry_is_a_miss_and_gets_rewritten(client, tmp_path, data):
-    first, _ = ResponseCache(tmp_path).chat(client, model=DEFAULT_MODEL, messages=HELLO)
+    # temperature 0: the fresh call gives the same answer (at the default temperature it is worded anew).
+    first, _ = ResponseCache(tmp_path).chat(client, model=DEFAULT_MODEL, messages=HELLO, temperature=0)
     (entry,) = tmp_path.glob("*.json")
     entry.write_bytes(data)
     fresh = ResponseCache(tmp_path)
-    response, hit = fresh.chat(client, model=DEFAULT_MODEL, messages=HELLO)
+    response, hit = fresh.chat(client, model=DEFAULT_MODEL, messages=HELLO, temperature=0)
     assert not hit and response.choices[0].message.content == first.choices[0].message.content
     assert json.loads(entry.read_text(encoding="utf-8"))["id"] == first.id
 
