@@ -64,24 +64,9 @@ def has_place_param(function: Function) -> bool:
     return isinstance(props, dict) and any(toolargs.PLACE_KEY.search(str(name)) for name in props)
 
 
-def _lexical(texts: list[str]) -> np.ndarray:
-    """The rows :func:`vectors.lexical_embed` gives ``texts`` (``DIMS`` coordinates), built from only
-    the codebook rows their features use (a dense product over all 2048 rows costs ~40x more)."""
-    slots = [vectors._slots(t) for t in texts]
-    rows = sorted({row for text_slots in slots for row, _ in text_slots})
-    at = {row: j for j, row in enumerate(rows)}
-    weights = np.zeros((len(texts), len(rows)))
-    for i, text_slots in enumerate(slots):
-        for row, weight in text_slots:
-            weights[i, at[row]] += weight
-    matrix = weights.astype(np.float32) @ vectors.codebook()[rows, :DIMS]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1.0)
-
-
 def _cosines(text: str, profiles: list[str], lexical: bool) -> np.ndarray:
     texts = [toolpurpose.content(text) or text, *(toolpurpose.content(p) or p for p in profiles)]
-    matrix = _lexical(texts) if lexical else vectors.embed(texts, DIMS)
+    matrix = vectors.lexical_embed(texts, DIMS) if lexical else vectors.embed(texts, DIMS)
     return matrix[1:] @ matrix[0]
 
 
