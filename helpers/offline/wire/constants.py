@@ -19,3 +19,6 @@ SOURCE_HEADER = "x-kit-source"
 #: A replayed answer also names the model that answered and when it was recorded.
 RECORDED_MODEL_HEADER = "x-kit-recorded-model"
 RECORDED_DATE_HEADER = "x-kit-recorded-date"
+
+#: Request bodies above this size get 413 (a base64 photo is a few MB); the relay reads with the same limit.
+MAX_BODY = 32 * 1024 * 1024

@@ -25,15 +25,12 @@ from . import errors, faults, ids, request_body, request_head
 from .headers import Draws, clamp_ms, rate_headers
 from ..data import profiles
 from ..endpoints import store as state
-from .constants import INVALID_KEY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, SOURCE_HEADER, TOKEN_LATENCY_HEADER
+from .constants import INVALID_KEY, MAX_BODY, LATENCY_HEADER, MAX_LATENCY_MS, MAX_TOKEN_LATENCY_MS, OFFLINE_KEY, SOURCE_HEADER, TOKEN_LATENCY_HEADER
 from .errors import SimError
 from .head import head
 from .net import is_loopback
 from .serving import BackgroundServer
 from .replies import LAST_CHUNK, STREAM_HEADERS, JsonReply, StreamReply, chunk
-
-#: Bodies above this size get 413 (a base64 photo is a few MB).
-MAX_BODY = 32 * 1024 * 1024
 
 
 class _Handler(BaseHTTPRequestHandler):
