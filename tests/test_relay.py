@@ -41,17 +41,6 @@ def sdk(relay: Relay, name: str = "alice", key: str | None = None) -> openai.Ope
     return openai.OpenAI(base_url=relay.base_url, api_key=key or student_key(name), max_retries=0)
 
 
-def status_when(relay: Relay, ready, seconds: float = 5.0) -> dict:
-    """The relay's status once ``ready(status)`` holds: a flight charges its student just after the
-    answer is sent, so a status read at once may not have it yet."""
-    deadline = time.monotonic() + seconds
-    while True:
-        view = relay.status()
-        if ready(view) or time.monotonic() > deadline:
-            return view
-        time.sleep(0.02)
-
-
 def ask(client: openai.OpenAI, text: str = "hello", **extra):
     return client.chat.completions.with_raw_response.create(model=MODEL, messages=[{"role": "user", "content": text}], **extra)
 
@@ -74,7 +63,7 @@ def test_streamed_chat_is_counted_without_showing_the_usage_chunk_it_asked_for(r
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == "STAND-IN UPSTREAM streams: hello"
     assert all(c.choices for c in chunks)  # lesson code reads chunk.choices[0]: no usage-only chunk
     assert upstream.bodies[0]["stream_options"] == {"include_usage": True}
-    assert status_when(relay, lambda v: v["students"]["alice"]["tokens"])["students"]["alice"]["tokens"] == 1500
+    assert relay.status()["students"]["alice"]["tokens"] == 1500
     # Asked for by the student: the usage chunk is theirs.
     chunks = list(sdk(relay, "bob").chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "u"}],
                                                             stream=True, stream_options={"include_usage": True}))
@@ -89,7 +78,7 @@ def test_upstream_error_passes_through_with_status_and_rate_limit_headers(relay)
     assert "stand-in" in error.message
     headers = error.response.headers
     assert headers["retry-after"] == "7" and headers["x-ratelimit-remaining-requests"] == "0"
-    assert status_when(relay, lambda v: v["students"]["alice"]["errors"])["students"]["alice"]["errors"] == 1
+    assert relay.status()["students"]["alice"]["errors"] == 1
 
 
 def test_upstream_down_gives_the_api_shape_and_kept_answers_still_come(upstream):
@@ -304,3 +293,24 @@ def test_stopping_the_relay_waits_for_answers_still_being_recorded(upstream, tmp
     finally:
         relay.stop()
     assert len(rec.load(folder)) == 4
+
+
+def test_a_chunked_request_body_is_read_like_the_simulators(relay, upstream):
+    # The relay reads bodies with the simulator's reader (wire/request_body): chunked is accepted, not a 411.
+    import http.client
+
+    payload = json.dumps({"model": MODEL, "messages": [{"role": "user", "content": "chunked"}]}).encode()
+    conn = http.client.HTTPConnection(relay.host, relay.port, timeout=30)
+    conn.putrequest("POST", "/v1/chat/completions")
+    conn.putheader("Authorization", f"Bearer {student_key('alice')}")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.endheaders()
+    half = len(payload) // 2
+    for part in (payload[:half], payload[half:]):
+        conn.send(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+    conn.send(b"0\r\n\r\n")
+    answer = conn.getresponse()
+    assert answer.status == 200
+    assert json.loads(answer.read())["choices"][0]["message"]["content"] == "STAND-IN UPSTREAM says: chunked"
+    conn.close()

@@ -131,10 +131,8 @@ class Flights:
 
     def _fly(self, flight: Flight, method: str, path: str, body: dict | None, headers: dict, agent: str,
              shareable: bool) -> None:
-        usage: Usage | None = None
-        answered = False
         try:
-            usage, answered = self._fetch(flight, method, path, body, headers)
+            self._fetch(flight, method, path, body, headers)  # charges the payer before the answer completes
         except Exception as exc:  # noqa: BLE001 - any failure becomes an answer in the API's shape
             unexpected = not isinstance(exc, httpx2.TransportError)
             if unexpected:
@@ -157,8 +155,6 @@ class Flights:
                 keep = shareable and flight.status == 200 and not flight.failed and not isinstance(flight.body, bytes)
                 if keep:
                     self.kept[flight.key] = flight.exchange(self.upstream.host, agent)
-            if answered:
-                self.ledger.charge(flight.payer, usage)
             if keep and self.writer is not None:
                 try:
                     self.writer.write(self.kept[flight.key])
@@ -177,7 +173,7 @@ class Flights:
             thread.join(max(0.0, deadline - time.monotonic()))
         return sum(thread.is_alive() for thread in running)
 
-    def _fetch(self, flight: Flight, method: str, path: str, body: dict | None, headers: dict) -> tuple[Usage | None, bool]:
+    def _fetch(self, flight: Flight, method: str, path: str, body: dict | None, headers: dict) -> None:
         sent, hide_usage = _with_usage(path.partition("?")[0], body)
         raw = json.dumps(sent, ensure_ascii=False).encode("utf-8") if sent is not None else None
         response = self.upstream.request(method, path, raw, {**headers, "content-type": "application/json"} if raw else headers)
@@ -189,8 +185,10 @@ class Flights:
             kind = response.headers.get("content-type", "")
             if response.status_code == 200 and not ("json" in kind or kind.startswith("text/")):
                 flight.begin(200, out, False)  # audio, images as bytes: passed on as they are, never kept
-                flight.end(response.read())
-                return None, True
+                data = response.read()
+                self.ledger.charge(flight.payer, None)  # before the answer is complete: the status page agrees
+                flight.end(data)
+                return
             if not streaming:
                 text = response.read().decode("utf-8", errors="replace")
                 text = self.upstream.error_body(response.status_code, text) if response.status_code >= 400 else self.upstream.scrub(text)
@@ -198,8 +196,9 @@ class Flights:
                 usage = usage_from(data)
                 flight.model = data.get("model") if isinstance(data, dict) and isinstance(data.get("model"), str) else None
                 flight.begin(response.status_code, out, False)
+                self.ledger.charge(flight.payer, usage)
                 flight.end(text)
-                return usage, True
+                return
             flight.begin(200, out, True)
             start = time.monotonic()
             for event in sse_events(response.iter_lines()):
@@ -215,8 +214,9 @@ class Flights:
                         continue  # the usage chunk the relay asked for, not the student
                 event["t"] = round(time.monotonic() - start, 3)
                 flight.push(event)
+            self.ledger.charge(flight.payer, usage)
             flight.end()
-            return usage, True
+            return
         finally:
             response.close()
 

@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 from ..keys import mask_key
 from ..offline.replay import recording as rec
 from ..offline.replay.replayer import Replayer, event_chunk
-from ..offline.wire import errors
+from ..offline.wire import request_body
+from ..offline.wire.constants import MAX_BODY
 from ..offline.wire.errors import SimError
 from ..offline.wire.replies import LAST_CHUNK, STREAM_HEADERS
 from ..offline.wire.serving import BackgroundServer
@@ -30,7 +32,6 @@ from .ledger import Ledger, Limits
 from .upstream import RelayConfigError, Upstream
 
 log = logging.getLogger("helpers.relay")
-MAX_BODY = 32 * 1024 * 1024
 STATUS_PATH = "/relay/status"
 RELAY_HEADER = "x-kit-relay"  # upstream (this request went upstream), shared (joined one in the air), kept
 
@@ -77,28 +78,27 @@ class _Handler(BaseHTTPRequestHandler):
         except SimError as error:
             log.info("%s %s %s -> %d (%s)", name, method, urlsplit(self.path).path, error.status, error.code or error.type)
             return self._send_error(error)
+        # Counted before the answer is written, so a status read after a student's answer includes it.
+        def note(status: int) -> None:
+            relay.ledger.note(name, shared=how != "upstream", error=status >= 400)
+
         if how == "kept":
+            note(answer.status)
             relay.replayer.send(self, answer)
             status = answer.status
         else:
-            status = self._send_flight(answer, how)
-        relay.ledger.note(name, shared=how != "upstream", error=status >= 400)
+            status = self._send_flight(answer, how, note)
         log.info("%s %s %s -> %d (%s)", name, method, urlsplit(self.path).path, status, how)
 
     # --- reading ------------------------------------------------------------------------
 
     def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self.close_connection = True
-            raise SimError(411, "Chunked request bodies are not supported; send Content-Length.")
+        # The simulator's reader (one home): Content-Length or chunked, the same limit and messages.
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            self.close_connection = True
-            raise errors.too_large(MAX_BODY) if length > 0 else SimError(400, "Invalid Content-Length header.")
-        return self.rfile.read(length) if length else b""
+            return request_body.read(self.headers, self.rfile, MAX_BODY)
+        except SimError:
+            self.close_connection = True  # the rest of the body is unread
+            raise
 
     def _bearer(self) -> str:
         scheme, _, value = self.headers.get("Authorization", "").partition(" ")
@@ -149,12 +149,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_error(self, error: SimError) -> None:
         self._send_json(error.status, error.body(), error.headers)
 
-    def _send_flight(self, flight: Flight, how: str) -> int:
-        """Write the flight's answer, its stream events as they arrive; returns the status."""
+    def _send_flight(self, flight: Flight, how: str, note: Callable[[int], None]) -> int:
+        """Write the flight's answer, its stream events as they arrive; returns the status.
+
+        ``note(status)`` is called once the status is known and before anything is written."""
         if not flight.wait_head():
             error = SimError(504, "The upstream API did not answer in time. / 上游接口超时未响应。", type="server_error")
+            note(error.status)
             self._send_error(error)
             return error.status
+        note(flight.status)
         try:
             self.send_response(flight.status)
             for name, value in {**flight.headers, RELAY_HEADER: how}.items():
