@@ -35,6 +35,7 @@ import openai  # noqa: E402
 from helpers.models import DEFAULT_MODEL  # noqa: E402
 from helpers.offline import Simulator  # noqa: E402
 from helpers.relay import ClassList, Limits, Relay, Upstream  # noqa: E402
+from load import pct  # noqa: E402  (bench/load.py: the same percentile rule, seconds in, ms out)
 
 UPSTREAM_KEY = "sk-" + "bench-upstream-" + "u" * 24  # built at run time; the simulator takes any key
 STUDENTS = 60
@@ -95,12 +96,8 @@ def load(base_url: str, clients: int, per_client: int, prompt: str = "unique", k
     for thread in threads:
         thread.join(timeout=300)
     elapsed = time.perf_counter() - began
-    ms = sorted(x * 1000 for x in latencies)
-
-    def pct(q: float) -> float:
-        return ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")
-
-    return {"n": len(ms), "rps": len(ms) / elapsed if elapsed else 0.0, "p50": pct(0.5), "p99": pct(0.99),
+    return {"n": len(latencies), "rps": len(latencies) / elapsed if elapsed else 0.0,
+            "p50": pct(latencies, 0.5), "p99": pct(latencies, 0.99),
             "errors": errors, "sources": sources}
 
 
