@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from .text import has_han
+
 I = re.IGNORECASE
 #: One quoted phrase, in straight, curly or corner quotes; a single quote only when it is not an apostrophe.
 QUOTED = r"(?:(?<![A-Za-z])['‘]|[\"“「『])([^\"”」』’\n]{1,300}?)(?:[\"”」』’]|'(?![A-Za-z]))"
@@ -256,6 +258,6 @@ def topic_text(user_text: str) -> str:
     if not sentences:
         return user_text
     later = [s for s in sentences[1:] if not _CUE.search(s)]
-    if later and _CUE.search(sentences[0]) and re.search(r"[\u4e00-\u9fff]", user_text):
+    if later and _CUE.search(sentences[0]) and has_han(user_text):
         return " ".join(later)  # "用英文回答，全部小写：介绍巴黎。": the request follows its instructions
     return " ".join([sentences[0], *later])

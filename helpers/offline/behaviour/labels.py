@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 
 from . import vectors
-from .text import Prompt
+from .text import Prompt, has_han
 
 _DIMS = 256
 _QUOTED = re.compile(r"[“\"'「『‘]([^”\"'」』’\n]{1,20})[”\"'」』’]")
@@ -71,7 +71,7 @@ def _short(text: str) -> bool:
     text = text.strip()
     if not text or "\n" in text:
         return False
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if has_han(text):
         return len(text) <= 8
     return len(text.split()) <= 3 and len(text) <= 30
 

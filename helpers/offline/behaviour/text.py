@@ -16,6 +16,11 @@ from . import tokenizer as tokens
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+def has_han(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character (the simulator's one test for "written in Chinese")."""
+    return bool(_HAN.search(text))
+
+
 @dataclass
 class Turn:
     """One message: its role, its text, the images it carries and its author's ``name``."""
@@ -44,7 +49,7 @@ class Prompt:
     @property
     def language(self) -> str:
         """``zh`` when the latest user message is Chinese, else ``en``."""
-        return "zh" if _HAN.search(self.last_user or self.all_text) else "en"
+        return "zh" if has_han(self.last_user or self.all_text) else "en"
 
     @property
     def all_text(self) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text import has_han
+
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z]+|\d+")
 _STOP = frozenset("""
 a an the and or but if then than that this these those there their them they it its is are was were be been being am do does did
@@ -97,7 +99,7 @@ def _zh(text: str) -> Topic:
 
 def of(text: str, lang: str) -> Topic:
     """The topic of ``text`` (the request without its instruction sentences) in ``lang``."""
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if has_han(text):
         if lang == "zh":
             return _zh(text)
         english = _en(text)
