@@ -14,13 +14,11 @@ import secrets
 import socket
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..keys import mask_key
-from ..offline.replay import recording as rec
-from ..offline.replay.replayer import Replayer, event_chunk
+from ..offline.replay.replayer import event_chunk, send
 from ..offline.wire import request_body
 from ..offline.wire.constants import MAX_BODY
 from ..offline.wire.errors import SimError
@@ -84,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
 
         if how == "kept":
             note(answer.status)
-            relay.replayer.send(self, answer)
+            send(self, answer)
             status = answer.status
         else:
             status = self._send_flight(answer, how, note)
@@ -225,7 +223,6 @@ class Relay(BackgroundServer):
         self.ledger = Ledger(limits, class_list.names)
         self.record = record
         self.flights = Flights(upstream, self.ledger, record)
-        self.replayer = Replayer(rec.Recording(Path(record or "."), [], []))  # only its send(), for kept answers
         self.teacher_token = teacher_token or "teacher-" + secrets.token_urlsafe(18)
         try:
             self._server = _Server((host, port), self)

@@ -32,36 +32,38 @@ class Replayer:
         exchange = self.recording.lookup(method, handler.path, body)
         if exchange is None:
             return False
-        self.send(handler, exchange)
+        send(handler, exchange, self.pacing)
         return True
 
-    def send(self, handler: Any, ex: Exchange) -> None:
-        """Write ``ex`` as the answer to ``handler``'s request (the relay serves kept answers with it too)."""
-        handler.send_response(ex.status)
-        for name, value in ex.headers.items():
-            if name != "content-type":
-                handler.send_header(name, value)
-        handler.send_header(SOURCE_HEADER, "recorded")
-        handler.send_header(RECORDED_MODEL_HEADER, ex.model or "")
-        handler.send_header(RECORDED_DATE_HEADER, ex.date)
-        if ex.events is None:
-            payload = ex.body if isinstance(ex.body, str) else json.dumps(ex.body, ensure_ascii=False)
-            data = payload.encode("utf-8")
-            handler.send_header("Content-Type", ex.headers.get("content-type", "application/json"))
-            handler.send_header("Content-Length", str(len(data)))
-            handler.end_headers()
-            handler.wfile.write(data)
-            return
-        for name, value in STREAM_HEADERS.items():
-            handler.send_header(name, ex.headers.get("content-type", value) if name == "Content-Type" else value)
+
+def send(handler: Any, ex: Exchange, pacing: bool = False) -> None:
+    """Write ``ex`` as the answer to ``handler``'s request (the relay serves kept answers with it too);
+    ``pacing``: a stream keeps its recorded timing."""
+    handler.send_response(ex.status)
+    for name, value in ex.headers.items():
+        if name != "content-type":
+            handler.send_header(name, value)
+    handler.send_header(SOURCE_HEADER, "recorded")
+    handler.send_header(RECORDED_MODEL_HEADER, ex.model or "")
+    handler.send_header(RECORDED_DATE_HEADER, ex.date)
+    if ex.events is None:
+        payload = ex.body if isinstance(ex.body, str) else json.dumps(ex.body, ensure_ascii=False)
+        data = payload.encode("utf-8")
+        handler.send_header("Content-Type", ex.headers.get("content-type", "application/json"))
+        handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
-        start = time.monotonic()
-        for event in ex.events:
-            if self.pacing:
-                time.sleep(max(0.0, float(event.get("t", 0)) - (time.monotonic() - start)))
-            handler.wfile.write(event_chunk(event))
-            handler.wfile.flush()
-        handler.wfile.write(LAST_CHUNK)
+        handler.wfile.write(data)
+        return
+    for name, value in STREAM_HEADERS.items():
+        handler.send_header(name, ex.headers.get("content-type", value) if name == "Content-Type" else value)
+    handler.end_headers()
+    start = time.monotonic()
+    for event in ex.events:
+        if pacing:
+            time.sleep(max(0.0, float(event.get("t", 0)) - (time.monotonic() - start)))
+        handler.wfile.write(event_chunk(event))
+        handler.wfile.flush()
+    handler.wfile.write(LAST_CHUNK)
 
 
 def event_chunk(event: dict) -> bytes:
